@@ -1,0 +1,47 @@
+import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import { NodeConnectionTypes } from 'n8n-workflow';
+
+import * as account from './actions/account';
+import * as message from './actions/message';
+import { router } from './actions/router';
+import * as sms from './actions/sms';
+import { retryFields } from './descriptions/retry';
+
+export class AgileTelecom implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Agile Telecom',
+		name: 'agileTelecom',
+		icon: { light: 'file:agileTelecom.svg', dark: 'file:agileTelecom.dark.svg' },
+		group: ['output'],
+		version: 1,
+		subtitle: '={{ $parameter["operation"] + ": " + $parameter["resource"] }}',
+		description: 'Send SMS through Agile Telecom (wholesale batches or Qlara), check credit and delivery status',
+		defaults: { name: 'Agile Telecom' },
+		usableAsTool: true,
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [{ name: 'agileTelecomApi', required: true }],
+		properties: [
+			{
+				displayName: 'Resource',
+				name: 'resource',
+				type: 'options',
+				noDataExpression: true,
+				options: [
+					{ name: 'Account', value: 'account' },
+					{ name: 'Message', value: 'message' },
+					{ name: 'SMS', value: 'sms' },
+				],
+				default: 'sms',
+			},
+			...sms.description,
+			...account.description,
+			...message.description,
+			...retryFields,
+		],
+	};
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		return await router.call(this);
+	}
+}

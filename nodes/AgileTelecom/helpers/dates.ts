@@ -1,0 +1,91 @@
+// yyyy-MM-dd[T ]HH:mm[:ss[.fraction]][Z | ±HH[:]mm | ±HH]
+const ISO_LIKE =
+	/^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?)?\s*(Z|[+-]\d{2}(?::?\d{2})?)?$/i;
+
+function pad(value: number, width = 2): string {
+	return String(value).padStart(width, '0');
+}
+
+/** Offset of an IANA time zone at an instant, in minutes east of UTC. */
+export function zoneOffsetMinutes(epochMs: number, timeZone: string): number {
+	const parts = new Intl.DateTimeFormat('en-US', {
+		timeZone,
+		hourCycle: 'h23',
+		year: 'numeric',
+		month: '2-digit',
+		day: '2-digit',
+		hour: '2-digit',
+		minute: '2-digit',
+		second: '2-digit',
+	}).formatToParts(new Date(epochMs));
+	const get = (type: string) => Number(parts.find((p) => p.type === type)?.value);
+	const asUtc = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second'));
+	return Math.round((asUtc - Math.floor(epochMs / 1000) * 1000) / 60000);
+}
+
+function parseOffset(text: string): number {
+	if (/^z$/i.test(text)) return 0;
+	const sign = text.startsWith('-') ? -1 : 1;
+	const digits = text.slice(1).replace(':', '');
+	return sign * (Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2, 4) || 0));
+}
+
+function format(epochMs: number, offsetMinutes: number): string {
+	const local = new Date(epochMs + offsetMinutes * 60000);
+	const sign = offsetMinutes < 0 ? '-' : '+';
+	const abs = Math.abs(offsetMinutes);
+	return (
+		`${local.getUTCFullYear()}-${pad(local.getUTCMonth() + 1)}-${pad(local.getUTCDate())} ` +
+		`${pad(local.getUTCHours())}:${pad(local.getUTCMinutes())}:${pad(local.getUTCSeconds())}.${pad(local.getUTCMilliseconds(), 3)}` +
+		`${sign}${pad(Math.floor(abs / 60))}${pad(abs % 60)}`
+	);
+}
+
+interface DateTimeLike {
+	toISO(): string | null;
+}
+
+function isDateTimeLike(value: unknown): value is DateTimeLike {
+	return !!value && typeof value === 'object' && typeof (value as DateTimeLike).toISO === 'function';
+}
+
+/**
+ * Converts what n8n users have (an ISO string with or without offset, a Luxon DateTime from `$now`,
+ * a JS Date, epoch milliseconds, or an already formatted Agile date) to Agile's
+ * `yyyy-MM-dd HH:mm:ss.SSSZ`. A given offset is kept; a local time without one is read in the
+ * workflow's time zone, as every other n8n date field does. Returns undefined when it cannot parse.
+ */
+export function toAgileDate(value: unknown, timeZone: string): string | undefined {
+	if (value instanceof Date) {
+		const ms = value.getTime();
+		return Number.isNaN(ms) ? undefined : format(ms, zoneOffsetMinutes(ms, timeZone));
+	}
+	if (typeof value === 'number' && Number.isFinite(value)) {
+		return format(value, zoneOffsetMinutes(value, timeZone));
+	}
+	if (isDateTimeLike(value)) return toAgileDate(value.toISO() ?? '', timeZone);
+	if (typeof value !== 'string') return undefined;
+	const match = ISO_LIKE.exec(value.trim());
+	if (!match) return undefined;
+	const [, y, mo, d, h = '0', mi = '0', s = '0', fraction = '0', offsetText] = match;
+	const ms = Number(fraction.padEnd(3, '0').slice(0, 3));
+	const wallClockAsUtc = Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(s), ms);
+	const check = new Date(wallClockAsUtc);
+	if (
+		check.getUTCMonth() !== Number(mo) - 1 ||
+		check.getUTCDate() !== Number(d) ||
+		Number(h) > 23 ||
+		Number(mi) > 59 ||
+		Number(s) > 59
+	) {
+		return undefined;
+	}
+	if (offsetText) {
+		const offset = parseOffset(offsetText);
+		return format(wallClockAsUtc - offset * 60000, offset);
+	}
+	// Two passes settle the offset around daylight-saving changes.
+	let offset = zoneOffsetMinutes(wallClockAsUtc, timeZone);
+	offset = zoneOffsetMinutes(wallClockAsUtc - offset * 60000, timeZone);
+	return format(wallClockAsUtc - offset * 60000, offset);
+}

@@ -1,0 +1,188 @@
+import type { Failure, INode, JsonObject } from 'n8n-workflow';
+import { NodeApiError } from 'n8n-workflow';
+
+/** What happened and what to do, per HTTP status (agile-api.md §8.2, §8.3). */
+interface StatusText {
+	what: string;
+	todo: string;
+	failure?: Failure;
+}
+
+export const STATUS_TEXTS: Record<number, StatusText> = {
+	400: {
+		what: 'Agile Telecom rejected the request as malformed',
+		todo: 'Check the fields named in the provider message (destination format, sender, body, scheduling). Resending the same request will fail again.',
+		failure: { cause: 'configuration-invalid' },
+	},
+	401: {
+		what: 'Agile Telecom rejected the credentials',
+		todo: 'Check the API key, or the username and password, in the Agile Telecom API credential, and that its Authentication matches how they were created in the portal (Settings → API Keys).',
+		failure: { cause: 'credential-invalid' },
+	},
+	403: {
+		what: 'Agile Telecom refused this server',
+		todo: "The public IP address of the machine running n8n is probably not on the account's IP whitelist: add it in the Agile Telecom portal (Settings → IP filters / API e configurazioni) or remove the whitelist. On Qlara a 403 can also mean the channel is not included in the plan.",
+		failure: { cause: 'configuration-invalid' },
+	},
+	404: {
+		what: 'Agile Telecom answered 404 (not found)',
+		todo: 'The Platform in the credential probably does not match the account: legacy accounts use secure.agiletelecom.com, newer ones http-api.agiletelecom.com, wholesale accounts wholesale.agiletelecom.com and Qlara accounts lora-api.agiletelecom.com.',
+		failure: { cause: 'configuration-invalid' },
+	},
+	408: {
+		what: 'Agile Telecom timed out waiting for the request',
+		todo: 'The SMS may or may not have been accepted. Check the delivery reports before sending again, or turn on "Retry on Server Errors" (it reuses the same message ids).',
+		failure: { cause: 'temporarily-unavailable' },
+	},
+	413: {
+		what: 'Agile Telecom refused the request as too large',
+		todo: 'Lower "Messages per Request" in the batch settings.',
+	},
+	415: {
+		what: 'Agile Telecom refused the content type',
+		todo: 'This is a defect of the node (it always sends application/json): please report it.',
+		failure: { cause: 'node-defect' },
+	},
+	429: {
+		what: 'Agile Telecom is rate-limiting this account',
+		todo: 'Lower "Max Requests per Second" or concurrency, send many destinations per request with Send Batch, raise "Max Retries" / "Max Delay" in the Retry settings, or ask Agile Telecom to raise the limit.',
+	},
+};
+
+const SERVER_ERROR: StatusText = {
+	what: 'Agile Telecom had a server error',
+	todo: 'The SMS may or may not have been accepted. Check the delivery reports before sending again, or turn on "Retry on Server Errors" (it reuses the same message ids so Agile Telecom can recognise them).',
+	failure: { cause: 'temporarily-unavailable' },
+};
+
+const OTHER_ERROR: StatusText = {
+	what: 'Agile Telecom answered with an unexpected status',
+	todo: 'Check the provider message below; if it persists, contact Agile Telecom support with the time of the request.',
+};
+
+export function statusText(status: number): StatusText {
+	return STATUS_TEXTS[status] ?? (status >= 500 ? SERVER_ERROR : OTHER_ERROR);
+}
+
+/** Legacy JSend `code` values (agile-api.md §3.4), with what to do where it is not obvious. */
+export const JSEND_CODES: Record<number, { meaning: string; status: number }> = {
+	1: { meaning: 'wrong credentials', status: 401 },
+	2: { meaning: 'insufficient credit: top up the account', status: 402 },
+	4: { meaning: 'destination number(s) wrong or in an invalid format', status: 400 },
+	6: { meaning: 'at least one message body is missing', status: 400 },
+	7: { meaning: 'at least one body is too long or contains unsupported characters', status: 400 },
+	8: { meaning: 'server error', status: 500 },
+	9: { meaning: 'server error: service timeout', status: 504 },
+	10: { meaning: 'at least one sender is missing', status: 400 },
+	11: { meaning: 'user not found (wrong credentials)', status: 401 },
+	13: { meaning: 'at least one destination is missing', status: 400 },
+	14: { meaning: 'message items are missing', status: 400 },
+	15: { meaning: 'the destinations and ids lists have different lengths', status: 400 },
+	18: { meaning: 'wrong sender, or sender not allowed for this account', status: 400 },
+	20: { meaning: 'globalId value not allowed', status: 400 },
+	21: { meaning: 'maxIdLen value not allowed', status: 400 },
+	22: { meaning: 'udhData value not correct', status: 400 },
+	23: { meaning: 'scheduling value not correct', status: 400 },
+	24: { meaning: 'body value not allowed', status: 400 },
+	100: { meaning: 'source IP not allowed (IP whitelist)', status: 403 },
+};
+
+/** Network errors that prove the request never reached the server, so resending cannot duplicate an SMS. */
+export const NEVER_CONNECTED_CODES = new Set([
+	'ECONNREFUSED',
+	'ENOTFOUND',
+	'EAI_AGAIN',
+	'ENETUNREACH',
+	'EHOSTUNREACH',
+	'EHOSTDOWN',
+]);
+
+export interface ApiFailure {
+	/** HTTP status, or undefined for a network error. */
+	status?: number;
+	/** The provider's own words (already stripped of secrets). */
+	providerText?: string;
+	/** The parsed response body, kept for the error's details. */
+	body?: unknown;
+	/** Network error code such as ECONNREFUSED. */
+	networkCode?: string;
+	itemIndex?: number;
+	/** Extra sentence appended to the message, e.g. the attempts made. */
+	detail?: string;
+	failure?: Failure;
+}
+
+function jsendCode(body: unknown): number | undefined {
+	if (body && typeof body === 'object' && 'code' in body) {
+		const code = Number((body as { code: unknown }).code);
+		return Number.isFinite(code) ? code : undefined;
+	}
+	return undefined;
+}
+
+/**
+ * Builds the error from a plain object on purpose: wrapping the axios error would carry its request config,
+ * Authorization header included, into the error's details.
+ */
+export function apiError(node: INode, f: ApiFailure): NodeApiError {
+	const code = jsendCode(f.body);
+	const jsend = code !== undefined ? JSEND_CODES[code] : undefined;
+	let what: string;
+	let todo: string;
+	let failure = f.failure;
+	let httpCode: string;
+	if (f.status === undefined) {
+		what = `Could not reach Agile Telecom (${f.networkCode ?? 'network error'})`;
+		todo = NEVER_CONNECTED_CODES.has(f.networkCode ?? '')
+			? 'The connection was never opened, so nothing was sent. Check the Platform / Base URL in the credential and the network or proxy of the n8n server.'
+			: 'The connection broke after the request was sent: the SMS may or may not have been accepted. Check the delivery reports before sending again, or turn on "Retry on Server Errors" (it reuses the same message ids).';
+		failure ??= { cause: 'temporarily-unavailable' };
+		httpCode = f.networkCode ?? 'ECONNERROR';
+	} else {
+		const text = statusText(f.status);
+		what = `${text.what} (HTTP ${f.status})`;
+		todo = text.todo;
+		failure ??= text.failure;
+		httpCode = String(f.status);
+		if (jsend) what += `, error code ${code}: ${jsend.meaning}`;
+	}
+	const message = [what, f.providerText ? `: ${f.providerText}` : '', f.detail ? `. ${f.detail}` : '']
+		.join('')
+		.trim();
+	const response: JsonObject = { message: f.providerText ?? what };
+	if (f.status !== undefined) response.httpCode = String(f.status);
+	if (f.body !== undefined && typeof f.body === 'object' && f.body !== null) {
+		response.body = f.body as JsonObject;
+	} else if (typeof f.body === 'string' && f.body) {
+		response.body = f.body.slice(0, 2000);
+	}
+	return new NodeApiError(node, response, {
+		message,
+		description: todo,
+		httpCode,
+		itemIndex: f.itemIndex,
+		...(failure ? { failure } : {}),
+	});
+}
+
+/** The provider's own text from any documented error body (JSend, Qlara 429, MNP, plain text). */
+export function providerTextOf(body: unknown): string | undefined {
+	if (typeof body === 'string') return body.trim().slice(0, 500) || undefined;
+	if (!body || typeof body !== 'object') return undefined;
+	const b = body as Record<string, unknown>;
+	for (const key of ['message', 'error_description', 'error', 'detail', 'description']) {
+		const value = b[key];
+		if (typeof value === 'string' && value.trim()) return value.trim();
+	}
+	return undefined;
+}
+
+/** Replaces every secret of the credential by a mask, so no text we show can leak one. */
+export function redact(text: string | undefined, secrets: string[]): string | undefined {
+	if (text === undefined) return undefined;
+	let out = text;
+	for (const secret of secrets) {
+		if (secret.length >= 4) out = out.split(secret).join('***');
+	}
+	return out;
+}
