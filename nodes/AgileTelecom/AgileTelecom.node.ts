@@ -15,7 +15,8 @@ export class AgileTelecom implements INodeType {
 		group: ['output'],
 		version: 1,
 		subtitle: '={{ $parameter["operation"] + ": " + $parameter["resource"] }}',
-		description: 'Send SMS through Agile Telecom (wholesale batches or Qlara), check credit and delivery status',
+		description:
+			'Send SMS through Agile Telecom (one by one through Qlara, or in wholesale batches), read the account credit and the delivery status of sent messages',
 		defaults: { name: 'Agile Telecom' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],

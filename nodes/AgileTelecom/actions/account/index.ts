@@ -15,7 +15,8 @@ export const description: INodeProperties[] = [
 				name: 'Get Credit',
 				value: 'getCredit',
 				action: 'Get the account credit',
-				description: 'Read the remaining credit (EUR) of the account. Sends no SMS.',
+				description:
+					'Read the account credit in euro (on Qlara also the frozen and available credit). Sends nothing and costs nothing: use it before a large send or to alert on a low balance.',
 			},
 		],
 		default: 'getCredit',

@@ -1,27 +1,349 @@
-import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
-import type { Connection } from '../../transport/request';
+import { getRetrySettings } from '../../descriptions/retry';
+import { mapWithConcurrency } from '../../helpers/concurrency';
+import { invalidField, splitList } from '../../helpers/validation';
+import { agileRequest, type Connection } from '../../transport/request';
 import type { ItemOutcome } from '../router';
 
 const displayOptions = { show: { resource: ['message'], operation: ['getStatus'] } };
 
+type Channel = 'SMS' | 'RCS' | 'WHATSAPP';
+const CHANNELS: Channel[] = ['SMS', 'RCS', 'WHATSAPP'];
+
+const DEFAULT_IDS_PER_REQUEST = 200;
+const MAX_IDS_PER_REQUEST = 1000;
+/**
+ * Unknown ids are omitted by the batch endpoint and ids travel in the URL, which servers commonly cap near 8 KB
+ * (agile-api.md §7 warns of 414): keep the encoded `ids` value under this many characters whatever the count.
+ */
+const MAX_IDS_QUERY_LENGTH = 6000;
+/** Status lookups change nothing, so a few may run at once; more would only eat into Qlara's per-key rate limit. */
+const CONCURRENT_REQUESTS = 4;
+
+export const NOT_FOUND = 'NOT_FOUND';
+
+/**
+ * Every documented `deliveryStatus` (agile-api.md §7). `final`: it will not change any more, so polling can stop.
+ *
+ * | status    | final | delivered | why                                                                        |
+ * | --------- | ----- | --------- | -------------------------------------------------------------------------- |
+ * | SENT      | no    | no        | forwarded to the carrier, no confirmation yet                              |
+ * | RECEIVED  | no    | no        | received downstream; handset delivery not confirmed, may become DELIVERED   |
+ * | DELIVERED | yes   | yes       | reached the device                                                         |
+ * | ERROR     | yes   | no        | invalid number, carrier rejection, account suspension…                     |
+ * | EXPIRED   | yes   | no        | the validity period elapsed before delivery                                |
+ * | UNKNOWN   | no    | no        | no information yet; the carrier may still report                           |
+ * | NOT_FOUND | no    | no        | ours: not known on this channel (wrong id or channel, or asked too early)   |
+ * Any other status is reported as given, not final and not delivered.
+ */
+export const DELIVERY_STATUSES: Record<string, { final: boolean; delivered: boolean }> = {
+	SENT: { final: false, delivered: false },
+	RECEIVED: { final: false, delivered: false },
+	DELIVERED: { final: true, delivered: true },
+	ERROR: { final: true, delivered: false },
+	EXPIRED: { final: true, delivered: false },
+	UNKNOWN: { final: false, delivered: false },
+	[NOT_FOUND]: { final: false, delivered: false },
+};
+
 export const description: INodeProperties[] = [
 	{
-		displayName: 'Not Implemented Yet',
-		name: 'getStatusNotice',
-		type: 'notice',
+		displayName: 'Message IDs',
+		name: 'messageIds',
+		type: 'string',
+		required: true,
 		default: '',
+		placeholder: 'e.g. 6f1c2e0a-1b2c-4d5e-8f90-123456789abc',
+		description:
+			'IDs of the messages to check: the messageId returned when the message was sent through Qlara, or the ID you gave it. Separate several IDs with commas or new lines, or pass an array with an expression. All IDs of all items are looked up together in as few requests as possible.',
 		displayOptions,
+	},
+	{
+		displayName: 'Channel',
+		name: 'channel',
+		type: 'options',
+		options: [
+			{ name: 'RCS', value: 'RCS' },
+			{ name: 'SMS', value: 'SMS' },
+			{ name: 'WhatsApp', value: 'WHATSAPP' },
+		],
+		default: 'SMS',
+		description:
+			'Channel the messages were sent on. It must match: a message looked up on another channel is reported as not found.',
+		displayOptions,
+	},
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		displayOptions,
+		options: [
+			{
+				displayName: 'IDs per Request',
+				name: 'idsPerRequest',
+				type: 'number',
+				typeOptions: { minValue: 1, maxValue: MAX_IDS_PER_REQUEST },
+				// A literal because n8n's lint reads defaults statically; equals DEFAULT_IDS_PER_REQUEST.
+				default: 200,
+				description: `Most IDs looked up in one request (Agile Telecom advises a few hundred at most). Long IDs are sent in smaller groups so the URL stays under about ${MAX_IDS_QUERY_LENGTH} characters.`,
+			},
+		],
 	},
 ];
 
+/** One entry of `statuses` in the output: one per requested id, in the order given. */
+interface StatusEntry extends IDataObject {
+	messageId: string;
+	found: boolean;
+	status: string;
+	description: string;
+	final: boolean;
+	delivered: boolean;
+}
+
+interface ItemPlan {
+	channel: Channel;
+	ids: string[];
+}
+
+type ItemError = NodeApiError | NodeOperationError;
+
+/** Id fields the API may use (`customerMessageId` per the reference; `messageId`/`id` seen in the guides). */
+const ID_FIELDS = ['customerMessageId', 'messageId', 'id'];
+/** The reference spells it both ways (agile-api.md §7). */
+const DESCRIPTION_FIELDS = ['deliveryStatusDescription', 'deliveryStatoDescription', 'description'];
+const STATUS_FIELDS = ['deliveryStatus', 'status'];
+const CONSUMED_FIELDS = new Set([...ID_FIELDS, ...DESCRIPTION_FIELDS, ...STATUS_FIELDS]);
+
+function firstString(entry: IDataObject, fields: string[]): string | undefined {
+	for (const field of fields) {
+		const value = entry[field];
+		if ((typeof value === 'string' && value !== '') || typeof value === 'number') return String(value);
+	}
+	return undefined;
+}
+
+function isObject(value: unknown): value is IDataObject {
+	return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** The documented answer is an array (batch) or one object (single); common wrappers are accepted as well. */
+function entriesOf(body: unknown): IDataObject[] {
+	if (Array.isArray(body)) return body.filter(isObject);
+	if (!isObject(body)) return [];
+	for (const key of ['statuses', 'data', 'items', 'results', 'content', 'messages']) {
+		const value = body[key];
+		if (Array.isArray(value)) return value.filter(isObject);
+		if (isObject(value) && firstString(value, STATUS_FIELDS) !== undefined) return [value];
+	}
+	return firstString(body, STATUS_FIELDS) !== undefined ? [body] : [];
+}
+
+function foundEntry(messageId: string, raw: IDataObject): StatusEntry {
+	const status = (firstString(raw, STATUS_FIELDS) ?? 'UNKNOWN').toUpperCase();
+	const known = DELIVERY_STATUSES[status] ?? { final: false, delivered: false };
+	const extra: IDataObject = {};
+	// Fields beyond the documented ones (the full schema is not public) are passed on rather than dropped.
+	for (const [key, value] of Object.entries(raw)) if (!CONSUMED_FIELDS.has(key)) extra[key] = value;
+	return {
+		...extra,
+		messageId,
+		found: true,
+		status,
+		description: firstString(raw, DESCRIPTION_FIELDS) ?? '',
+		final: known.final,
+		delivered: known.delivered,
+	};
+}
+
+function notFoundEntry(messageId: string, channel: Channel): StatusEntry {
+	return {
+		messageId,
+		found: false,
+		status: NOT_FOUND,
+		description: `No message with this ID on channel ${channel}. Check the ID and that Channel matches the channel the message was sent on; a message sent moments ago may not be known yet.`,
+		...DELIVERY_STATUSES[NOT_FOUND],
+	};
+}
+
+/** Groups of ids that each fit one batch request, by count and by encoded length. */
+function chunkIds(ids: string[], perRequest: number): string[][] {
+	const chunks: string[][] = [];
+	let current: string[] = [];
+	let length = 0;
+	for (const id of ids) {
+		const encoded = encodeURIComponent(id).length;
+		// The comma between ids is percent-encoded too, hence 3 characters.
+		if (current.length && (current.length >= perRequest || length + 3 + encoded > MAX_IDS_QUERY_LENGTH)) {
+			chunks.push(current);
+			current = [];
+			length = 0;
+		}
+		length += (current.length ? 3 : 0) + encoded;
+		current.push(id);
+	}
+	if (current.length) chunks.push(current);
+	return chunks;
+}
+
+function asItemError(ctx: IExecuteFunctions, error: unknown): ItemError {
+	if (error instanceof NodeApiError || error instanceof NodeOperationError) return error;
+	return new NodeOperationError(ctx.getNode(), error instanceof Error ? error : String(error));
+}
+
+/**
+ * One output item per input item (the router pairs them), each with a `statuses` array holding one entry per
+ * requested id, plus counts and `allFinal`/`allDelivered` for an IF node. The shape is the same for one id or
+ * many, so expressions do not depend on the list length.
+ *
+ * The ids of all items are looked up together: N items with one id each cost N/200 batch requests, not N.
+ * A lone id uses the single-status endpoint; both endpoints report an unknown id (or one sent on another channel)
+ * the same way, as a NOT_FOUND entry, because the batch endpoint silently omits them (agile-api.md §7).
+ */
 export async function execute(
 	this: IExecuteFunctions,
 	items: INodeExecutionData[],
 	connection: Connection,
 ): Promise<ItemOutcome[]> {
-	void items;
-	void connection;
-	throw new NodeOperationError(this.getNode(), 'Not implemented yet');
+	const node = this.getNode();
+	const continueOnFail = this.continueOnFail();
+	const outcomes: ItemOutcome[] = new Array(items.length);
+	const plans: Array<ItemPlan | undefined> = [];
+
+	for (let i = 0; i < items.length; i++) {
+		const channel = String(this.getNodeParameter('channel', i, 'SMS')).toUpperCase() as Channel;
+		const ids = [...new Set(splitList(this.getNodeParameter('messageIds', i, '')))];
+		let problem: NodeOperationError | undefined;
+		if (!CHANNELS.includes(channel)) {
+			problem = invalidField(node, i, 'Channel', `"${channel}" is not one of ${CHANNELS.join(', ')}`);
+		} else if (ids.length === 0) {
+			problem = invalidField(node, i, 'Message IDs', 'is empty. Give at least one message ID (the messageId returned by the send)');
+		} else {
+			const spaced = ids.find((id) => /\s/.test(id));
+			if (spaced !== undefined) {
+				problem = invalidField(node, i, 'Message IDs', `"${spaced}" contains a space; message IDs never do. Separate IDs with commas or new lines`);
+			}
+		}
+		if (problem) {
+			if (!continueOnFail) throw problem;
+			outcomes[i] = { error: problem };
+			continue;
+		}
+		plans[i] = { channel, ids };
+	}
+
+	const options = this.getNodeParameter('options', 0, {}) as { idsPerRequest?: number };
+	const perRequest = Math.min(
+		MAX_IDS_PER_REQUEST,
+		Math.max(1, Math.floor(Number(options.idsPerRequest ?? DEFAULT_IDS_PER_REQUEST) || DEFAULT_IDS_PER_REQUEST)),
+	);
+	const retry = getRetrySettings(this, 0);
+	const { qlaraMessageStatus } = connection.endpoints;
+
+	// What each channel's lookups need, built once across all items.
+	const requests: Array<{ channel: Channel; ids: string[]; itemIndex: number; single: boolean }> = [];
+	const byChannel = new Map<Channel, { ids: Set<string>; firstItem: number }>();
+	plans.forEach((plan, i) => {
+		if (!plan) return;
+		const group = byChannel.get(plan.channel) ?? { ids: new Set<string>(), firstItem: i };
+		byChannel.set(plan.channel, group);
+		for (const id of plan.ids) group.ids.add(id);
+	});
+	for (const [channel, group] of byChannel) {
+		// A lone id per channel uses the single-status endpoint; a short last chunk of a long list stays a batch.
+		const single = group.ids.size === 1;
+		for (const ids of chunkIds([...group.ids], perRequest)) requests.push({ channel, ids, itemIndex: group.firstItem, single });
+	}
+
+	const lookup = async (request: (typeof requests)[number]): Promise<Map<string, StatusEntry>> => {
+		const found = new Map<string, StatusEntry>();
+		if (request.single) {
+			const [id] = request.ids;
+			const response = await agileRequest(this, connection, {
+				method: 'GET',
+				url: `${qlaraMessageStatus}/${encodeURIComponent(id)}`,
+				qs: { channel: request.channel },
+				kind: 'read',
+				retry,
+				itemIndex: request.itemIndex,
+				// A 404 here means "no such id on this channel", which the batch endpoint reports by omission.
+				passThrough: [404],
+			});
+			const [entry] = response.statusCode === 404 ? [] : entriesOf(response.body);
+			if (entry) found.set(id, foundEntry(id, entry));
+			return found;
+		}
+		// `ids` as in the API reference; one guide writes `customerMessageIds` (agile-api.md §7, §16.12).
+		const response = await agileRequest(this, connection, {
+			method: 'GET',
+			url: qlaraMessageStatus,
+			qs: { ids: request.ids.join(','), channel: request.channel },
+			kind: 'read',
+			retry,
+			itemIndex: request.itemIndex,
+		});
+		const wanted = new Set(request.ids);
+		for (const entry of entriesOf(response.body)) {
+			for (const field of ID_FIELDS) {
+				const id = firstString(entry, [field]);
+				if (id !== undefined && wanted.has(id) && !found.has(id)) found.set(id, foundEntry(id, entry));
+			}
+		}
+		return found;
+	};
+
+	const results = await mapWithConcurrency(requests.length, CONCURRENT_REQUESTS, async (index) => {
+		const pending = lookup(requests[index]);
+		return continueOnFail ? await pending.catch((error: unknown) => asItemError(this, error)) : await pending;
+	});
+
+	// Per channel: id → its entry, or the error of the request that should have answered it.
+	const answers = new Map<Channel, Map<string, StatusEntry | ItemError>>();
+	requests.forEach((request, index) => {
+		const result = results[index];
+		const channelAnswers = answers.get(request.channel) ?? new Map<string, StatusEntry | ItemError>();
+		answers.set(request.channel, channelAnswers);
+		for (const id of request.ids) {
+			if (result === undefined) continue;
+			channelAnswers.set(
+				id,
+				result instanceof NodeApiError || result instanceof NodeOperationError
+					? result
+					: (result.get(id) ?? notFoundEntry(id, request.channel)),
+			);
+		}
+	});
+
+	plans.forEach((plan, i) => {
+		if (!plan) return;
+		const channelAnswers = answers.get(plan.channel);
+		const statuses: StatusEntry[] = [];
+		for (const id of plan.ids) {
+			const answer = channelAnswers?.get(id);
+			if (answer === undefined || answer instanceof NodeApiError || answer instanceof NodeOperationError) {
+				outcomes[i] = { error: answer ?? new NodeOperationError(node, `No answer for message ${id}`, { itemIndex: i }) };
+				return;
+			}
+			statuses.push(answer);
+		}
+		const count = (predicate: (entry: StatusEntry) => boolean) => statuses.filter(predicate).length;
+		outcomes[i] = {
+			json: {
+				channel: plan.channel,
+				total: statuses.length,
+				deliveredCount: count((s) => s.delivered),
+				finalCount: count((s) => s.final),
+				pendingCount: count((s) => s.found && !s.final),
+				notFoundCount: count((s) => !s.found),
+				allFinal: statuses.every((s) => s.final),
+				allDelivered: statuses.every((s) => s.delivered),
+				statuses,
+			},
+		};
+	});
+	return outcomes;
 }

@@ -15,7 +15,8 @@ export const description: INodeProperties[] = [
 				name: 'Get Status',
 				value: 'getStatus',
 				action: 'Get the delivery status of messages',
-				description: 'Read the delivery status of messages sent through Qlara, by message ID',
+				description:
+					'Read the delivery status (SENT, DELIVERED, ERROR, EXPIRED…) of messages sent through Qlara, by message ID. Put all IDs in one call instead of one call per ID.',
 			},
 		],
 		default: 'getStatus',

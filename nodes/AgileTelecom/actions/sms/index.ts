@@ -17,14 +17,14 @@ export const description: INodeProperties[] = [
 				value: 'send',
 				action: 'Send an SMS',
 				description:
-					'Send one SMS per input item through the Qlara API (lora-api): one destination per request, with a message ID for delivery tracking. Best for OTPs, notifications and personalised texts.',
+					'Send one SMS to one phone number through the Qlara API and get a message ID for delivery tracking. Best for OTPs, alerts and personalised texts. Phone numbers in international format (+393351234567); the sender must be registered on the account: up to 11 letters and digits without spaces, or up to 16 digits.',
 			},
 			{
 				name: 'Send Batch (Wholesale)',
 				value: 'sendBatch',
 				action: 'Send a batch of SMS',
 				description:
-					'Send many SMS in few requests through the wholesale/legacy API: every input item is one message to one or more destinations. Best for campaigns and large lists.',
+					'Send many SMS in few requests through the wholesale/legacy API: every input item is one message to one or more phone numbers. Best for campaigns and large lists. Phone numbers in international format (+393351234567); sender up to 11 letters and digits without spaces, or up to 16 digits.',
 			},
 		],
 		default: 'sendBatch',
