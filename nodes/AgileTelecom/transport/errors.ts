@@ -1,4 +1,4 @@
-import type { Failure, INode, JsonObject } from 'n8n-workflow';
+import type { Failure, IDataObject, INode, JsonObject } from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
 
 /** What happened and what to do, per HTTP status (agile-api.md §8.2, §8.3). */
@@ -33,6 +33,11 @@ export const STATUS_TEXTS: Record<number, StatusText> = {
 		what: 'Agile Telecom timed out waiting for the request',
 		todo: 'The SMS may or may not have been accepted. Check the delivery reports before sending again, or turn on "Retry on Server Errors" (it reuses the same message ids).',
 		failure: { cause: 'temporarily-unavailable' },
+	},
+	402: {
+		what: 'Agile Telecom refused the request: the account has insufficient credit',
+		todo: 'Top up the account in the Agile Telecom portal, then send again. Nothing was sent by this request.',
+		failure: { cause: 'quota-exhausted' },
 	},
 	413: {
 		what: 'Agile Telecom refused the request as too large',
@@ -98,8 +103,10 @@ export const NEVER_CONNECTED_CODES = new Set([
 ]);
 
 export interface ApiFailure {
-	/** HTTP status, or undefined for a network error. */
+	/** HTTP status the failure stands for, or undefined for a network error. */
 	status?: number;
+	/** The status actually received when it differs from `status` (a JSend error body inside a 2xx). */
+	receivedStatus?: number;
 	/** The provider's own words (already stripped of secrets). */
 	providerText?: string;
 	/** The parsed response body, kept for the error's details. */
@@ -140,7 +147,7 @@ export function apiError(node: INode, f: ApiFailure): NodeApiError {
 		httpCode = f.networkCode ?? 'ECONNERROR';
 	} else {
 		const text = statusText(f.status);
-		what = `${text.what} (HTTP ${f.status})`;
+		what = `${text.what} (HTTP ${f.receivedStatus ?? f.status})`;
 		todo = text.todo;
 		failure ??= text.failure;
 		httpCode = String(f.status);
@@ -156,13 +163,26 @@ export function apiError(node: INode, f: ApiFailure): NodeApiError {
 	} else if (typeof f.body === 'string' && f.body) {
 		response.body = f.body.slice(0, 2000);
 	}
-	return new NodeApiError(node, response, {
+	const error = new NodeApiError(node, response, {
 		message,
 		description: todo,
 		httpCode,
 		itemIndex: f.itemIndex,
 		...(failure ? { failure } : {}),
 	});
+	// NodeApiError swaps the message for a canned one when httpCode is a Node network code (ECONNREFUSED …) or the
+	// text merely contains one; ours already says what happened and whether anything was sent.
+	error.message = message;
+	return error;
+}
+
+/** The HTTP status a JSend error body stands for when it arrives inside a 2xx (agile-api.md §3.3, §3.4). */
+export function jsendStatus(body: unknown): number {
+	const code = jsendCode(body);
+	const known = code !== undefined ? JSEND_CODES[code] : undefined;
+	if (known) return known.status;
+	// JSend reserves "error" for server-side failures and "fail" for a rejected request.
+	return (body as { status?: unknown } | undefined)?.status === 'error' ? 500 : 400;
 }
 
 /** The provider's own text from any documented error body (JSend, Qlara 429, MNP, plain text). */
@@ -177,6 +197,18 @@ export function providerTextOf(body: unknown): string | undefined {
 	return undefined;
 }
 
+/** `redact` applied to every string of a parsed body, keys included: error details keep the provider's body. */
+export function redactDeep(value: unknown, secrets: string[]): unknown {
+	if (typeof value === 'string') return redact(value, secrets);
+	if (Array.isArray(value)) return value.map((entry) => redactDeep(entry, secrets));
+	if (value && typeof value === 'object') {
+		return Object.fromEntries(
+			Object.entries(value).map(([key, entry]) => [redact(key, secrets) ?? key, redactDeep(entry, secrets)]),
+		);
+	}
+	return value;
+}
+
 /** Replaces every secret of the credential by a mask, so no text we show can leak one. */
 export function redact(text: string | undefined, secrets: string[]): string | undefined {
 	if (text === undefined) return undefined;
@@ -185,4 +217,68 @@ export function redact(text: string | undefined, secrets: string[]): string | un
 		if (secret.length >= 4) out = out.split(secret).join('***');
 	}
 	return out;
+}
+
+/**
+ * Per-destination `results[].statusCode` inside a 200 (agile-api.md §8.2, second table). These reuse HTTP
+ * numbers with other meanings (401 = sender not allowed, not bad credentials), hence their own table.
+ */
+export const DESTINATION_STATUS: Record<number, { meaning: string; todo: string }> = {
+	200: { meaning: 'accepted', todo: 'Wait for the delivery report.' },
+	400: { meaning: 'invalid destination or body', todo: 'Fix the number or the text before sending again.' },
+	401: {
+		meaning: 'sender not authorised for this destination or country',
+		todo: 'Use another sender, or have this one registered for the country with Agile Telecom.',
+	},
+	402: { meaning: 'insufficient credit', todo: 'Top up the Agile Telecom account, then send the rejected destinations again.' },
+	403: {
+		meaning: 'destination blacklisted or opted out',
+		todo: 'Remove this number from your list; never send to it again.',
+	},
+	429: {
+		meaning: 'throttled (per-account or per-route limit)',
+		todo: 'Send more slowly (fewer messages per request, lower concurrency) and send the rejected destinations again later.',
+	},
+	500: { meaning: 'internal error at Agile Telecom', todo: 'Send the rejected destinations again later.' },
+};
+
+export function destinationStatusMeaning(statusCode: number | null): string {
+	if (statusCode === null) return 'unknown';
+	return DESTINATION_STATUS[statusCode]?.meaning ?? `rejected with status ${statusCode}`;
+}
+
+export interface RejectedDestination {
+	destination: string;
+	statusCode: number | null;
+}
+
+/**
+ * The error of an item some of whose destinations were rejected inside a 200. Built from plain values
+ * (never a response object with headers); `details` lands in the error item under continue-on-fail.
+ */
+export function destinationRejectedError(
+	node: INode,
+	itemIndex: number,
+	rejected: RejectedDestination[],
+	acceptedCount: number,
+	details: IDataObject,
+): NodeApiError {
+	const first = rejected[0];
+	const status = first.statusCode;
+	const more = rejected.length > 1 ? ` (and ${rejected.length - 1} more destination${rejected.length > 2 ? 's' : ''})` : '';
+	const message = `Item ${itemIndex + 1}: Agile Telecom rejected ${first.destination}: ${destinationStatusMeaning(status)}${status === null ? '' : ` (status ${status})`}${more}`;
+	const todo =
+		(status !== null ? DESTINATION_STATUS[status]?.todo : undefined) ??
+		'Check the status in the details and contact Agile Telecom support if it persists.';
+	const accepted =
+		acceptedCount > 0
+			? ` ${acceptedCount} other destination${acceptedCount > 1 ? 's' : ''} of this item ${acceptedCount > 1 ? 'were' : 'was'} accepted (see details): do not send ${acceptedCount > 1 ? 'them' : 'it'} again.`
+			: '';
+	const error = new NodeApiError(
+		node,
+		{ message, ...(status !== null ? { httpCode: String(status) } : {}) },
+		{ message, description: `${todo}${accepted}`, ...(status !== null ? { httpCode: String(status) } : {}), itemIndex },
+	);
+	error.context.details = details;
+	return error;
 }

@@ -10,8 +10,8 @@ import type {
 import { NodeOperationError, sleep } from 'n8n-workflow';
 
 import { resolveEndpoints, baseUrlProblem, type Endpoints } from './endpoints';
-import { NEVER_CONNECTED_CODES, apiError, providerTextOf, redact } from './errors';
-import { backoffDelay, serverRequestedWait, type RetrySettings, DEFAULT_RETRY } from './retry';
+import { NEVER_CONNECTED_CODES, apiError, jsendStatus, providerTextOf, redact, redactDeep } from './errors';
+import { backoffDelay, formatWait, serverRequestedWait, type RetrySettings, DEFAULT_RETRY } from './retry';
 
 export const CREDENTIAL_TYPE = 'agileTelecomApi';
 
@@ -22,6 +22,15 @@ export type AgileContext = IExecuteFunctions | IHookFunctions | ILoadOptionsFunc
  * `read` changes nothing and may be retried on any transient failure.
  */
 export type RequestKind = 'send' | 'read';
+
+/**
+ * Client-side pacing shared by many requests (the Qlara send's rate limiter). Called before every attempt,
+ * retries included, and told about every 429 so the requests of other items back off too, not only this one.
+ */
+export interface RequestPacer {
+	beforeAttempt(): Promise<void>;
+	onRateLimited(waitMs: number): void;
+}
 
 export interface AgileRequest {
 	method: IHttpRequestMethods;
@@ -34,6 +43,7 @@ export interface AgileRequest {
 	/** Statuses the caller handles itself (e.g. 413 to split a batch, 404 for an unknown id). */
 	passThrough?: number[];
 	timeout?: number;
+	pacer?: RequestPacer;
 }
 
 export interface AgileResponse<T = unknown> {
@@ -77,7 +87,8 @@ function cancelSignal(ctx: AgileContext): AbortSignal | undefined {
 	return 'getExecutionCancelSignal' in ctx ? ctx.getExecutionCancelSignal() : undefined;
 }
 
-function networkCodeOf(error: unknown): string {
+/** The Node.js network code (ECONNREFUSED …) anywhere in the error's cause chain, if there is one. */
+function networkCodeOf(error: unknown): string | undefined {
 	let current: unknown = error;
 	for (let depth = 0; depth < 5 && current && typeof current === 'object'; depth++) {
 		const code = (current as { code?: unknown }).code;
@@ -87,7 +98,14 @@ function networkCodeOf(error: unknown): string {
 	const message = error instanceof Error ? error.message : String(error);
 	if (/timeout/i.test(message)) return 'ETIMEDOUT';
 	if (/socket hang up/i.test(message)) return 'ECONNRESET';
-	return 'ENETWORK';
+	return undefined;
+}
+
+/** The original error's own words: n8n-core wraps it in a NodeApiError whose message may be a canned text. */
+function causeMessage(error: unknown): string | undefined {
+	const cause = (error as { cause?: unknown } | undefined)?.cause;
+	const source = cause instanceof Error ? cause : error instanceof Error ? error : undefined;
+	return source?.message;
 }
 
 function isJsendError(body: unknown): boolean {
@@ -96,6 +114,10 @@ function isJsendError(body: unknown): boolean {
 		typeof body === 'object' &&
 		((body as { status?: unknown }).status === 'error' || (body as { status?: unknown }).status === 'fail')
 	);
+}
+
+function attempts(count: number): string {
+	return `${count} attempt${count === 1 ? '' : 's'}`;
 }
 
 /**
@@ -116,18 +138,33 @@ export async function agileRequest<T = unknown>(
 	let retriesDone = 0;
 	let lastWait: number | undefined;
 
+	// The credential refuses such URLs too, but its refusal would reach us disguised as a network error.
+	const urlProblem = baseUrlProblem(request.url);
+	if (urlProblem) {
+		throw new NodeOperationError(node, `Agile Telecom API credential: ${urlProblem}`, {
+			description: 'Edit the credential: Platform and Base URL.',
+			itemIndex: request.itemIndex,
+		});
+	}
+
 	const wait = async (ms: number) => {
 		lastWait = ms;
 		try {
 			await sleep(ms, signal);
 		} catch {
 			throw new NodeOperationError(node, 'The execution was cancelled while waiting to retry', {
+				description: `Attempts made before the cancel: ${retriesDone}. Nothing more was sent.`,
 				itemIndex: request.itemIndex,
 			});
 		}
 	};
+	const gaveUp = () =>
+		retriesDone
+			? `Gave up after ${attempts(retriesDone + 1)}${lastWait !== undefined ? `; the last wait was ${formatWait(lastWait)}` : ''}`
+			: undefined;
 
 	for (;;) {
+		if (request.pacer) await request.pacer.beforeAttempt();
 		let response: FullResponse;
 		try {
 			response = (await ctx.helpers.httpRequestWithAuthentication.call(ctx, CREDENTIAL_TYPE, {
@@ -146,16 +183,18 @@ export async function agileRequest<T = unknown>(
 				throw new NodeOperationError(node, 'The execution was cancelled', { itemIndex: request.itemIndex });
 			}
 			const networkCode = networkCodeOf(error);
-			const neverConnected = NEVER_CONNECTED_CODES.has(networkCode);
+			const neverConnected = networkCode !== undefined && NEVER_CONNECTED_CODES.has(networkCode);
 			if ((neverConnected || mayRetryAmbiguous) && retriesDone < retry.maxRetries) {
 				retriesDone++;
 				await wait(backoffDelay(retriesDone, retry));
 				continue;
 			}
 			throw apiError(node, {
-				networkCode,
+				networkCode: networkCode ?? 'ENETWORK',
+				// Without a network code we do not know what failed: keep its own words, minus any secret.
+				providerText: networkCode ? undefined : redact(causeMessage(error), connection.secrets),
 				itemIndex: request.itemIndex,
-				detail: retriesDone ? `Gave up after ${retriesDone + 1} attempts` : undefined,
+				detail: gaveUp(),
 			});
 		}
 
@@ -165,10 +204,19 @@ export async function agileRequest<T = unknown>(
 			return { statusCode, headers, body: body as T, attempts: retriesDone + 1 };
 		}
 
-		const providerText = redact(providerTextOf(body), connection.secrets);
-		if (statusCode === 429) {
+		// A JSend error inside a 2xx stands for the status of its code (1 → 401, 100 → 403, 8 → 500 …).
+		const status = ok ? jsendStatus(body) : statusCode;
+		const failure = {
+			status,
+			receivedStatus: ok ? statusCode : undefined,
+			body: redactDeep(body, connection.secrets),
+			providerText: redact(providerTextOf(body), connection.secrets),
+			itemIndex: request.itemIndex,
+		};
+		if (status === 429) {
 			const asked = serverRequestedWait(headers, body);
 			const delay = asked ?? backoffDelay(retriesDone + 1, retry);
+			request.pacer?.onRateLimited(delay);
 			const withinCap = asked === undefined || asked <= retry.maxDelay;
 			if (retry.retryOnRateLimit && retriesDone < retry.maxRetries && withinCap) {
 				retriesDone++;
@@ -178,29 +226,27 @@ export async function agileRequest<T = unknown>(
 			const why = !retry.retryOnRateLimit
 				? 'Retry on rate limit is off'
 				: !withinCap
-					? `The server asked to wait ${Math.ceil(delay / 1000)} s, more than the Max Delay of ${Math.ceil(retry.maxDelay / 1000)} s`
-					: `Gave up after ${retriesDone + 1} attempts${lastWait !== undefined ? `; the last wait was ${Math.ceil(lastWait / 1000)} s` : ''}`;
+					? `The server asked to wait ${formatWait(delay)}, more than the Max Delay of ${formatWait(retry.maxDelay)}, so the node did not retry`
+					: `Gave up after ${attempts(retriesDone + 1)}${lastWait !== undefined ? `; the last wait was ${formatWait(lastWait)}` : ''}`;
 			throw apiError(node, {
-				status: 429,
-				body,
-				providerText,
-				itemIndex: request.itemIndex,
-				detail: `${why}${asked !== undefined ? ` (server asked for ${Math.ceil(asked / 1000)} s)` : ''}`,
+				...failure,
+				detail: `${why}${asked !== undefined && withinCap ? ` (the server asked for ${formatWait(asked)})` : ''}`,
 				failure: { cause: 'rate-limited', ...(asked !== undefined ? { retryAfterMs: asked } : {}) },
 			});
 		}
-		const ambiguous = statusCode === 408 || statusCode >= 500;
+		const ambiguous = status === 408 || status >= 500;
 		if (ambiguous && mayRetryAmbiguous && retriesDone < retry.maxRetries) {
+			const asked = serverRequestedWait(headers, body);
+			if (asked !== undefined && asked > retry.maxDelay) {
+				throw apiError(node, {
+					...failure,
+					detail: `The server asked to wait ${formatWait(asked)}, more than the Max Delay of ${formatWait(retry.maxDelay)}, so the node did not retry`,
+				});
+			}
 			retriesDone++;
-			await wait(serverRequestedWait(headers, body) ?? backoffDelay(retriesDone, retry));
+			await wait(asked ?? backoffDelay(retriesDone, retry));
 			continue;
 		}
-		throw apiError(node, {
-			status: ok ? 400 : statusCode,
-			body,
-			providerText,
-			itemIndex: request.itemIndex,
-			detail: retriesDone ? `Gave up after ${retriesDone + 1} attempts` : undefined,
-		});
+		throw apiError(node, { ...failure, detail: gaveUp() });
 	}
 }

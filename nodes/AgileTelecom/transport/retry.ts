@@ -53,6 +53,11 @@ export function serverRequestedWait(headers: Headers | undefined, body: unknown,
 	return undefined;
 }
 
+/** A wait as people read it: sub-second waits in ms (Retry-After may be fractional), else seconds. */
+export function formatWait(ms: number): string {
+	return ms < 1000 ? `${Math.round(ms)} ms` : `${Math.round(ms / 100) / 10} s`;
+}
+
 /** Exponential backoff with "equal jitter": never below half the step, so waits still grow. */
 export function backoffDelay(retryNumber: number, settings: RetrySettings, random = Math.random): number {
 	const step = Math.min(settings.maxDelay, settings.initialDelay * 2 ** Math.max(0, retryNumber - 1));
