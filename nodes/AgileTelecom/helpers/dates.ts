@@ -23,11 +23,15 @@ export function zoneOffsetMinutes(epochMs: number, timeZone: string): number {
 	return Math.round((asUtc - Math.floor(epochMs / 1000) * 1000) / 60000);
 }
 
-function parseOffset(text: string): number {
+/** Minutes east of UTC, or undefined for an offset no time zone has (beyond ±14:00, or minutes over 59). */
+function parseOffset(text: string): number | undefined {
 	if (/^z$/i.test(text)) return 0;
 	const sign = text.startsWith('-') ? -1 : 1;
 	const digits = text.slice(1).replace(':', '');
-	return sign * (Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2, 4) || 0));
+	const hours = Number(digits.slice(0, 2));
+	const minutes = Number(digits.slice(2, 4) || 0);
+	if (hours > 14 || minutes > 59 || hours * 60 + minutes > 14 * 60) return undefined;
+	return sign * (hours * 60 + minutes);
 }
 
 function format(epochMs: number, offsetMinutes: number): string {
@@ -35,7 +39,7 @@ function format(epochMs: number, offsetMinutes: number): string {
 	const sign = offsetMinutes < 0 ? '-' : '+';
 	const abs = Math.abs(offsetMinutes);
 	return (
-		`${local.getUTCFullYear()}-${pad(local.getUTCMonth() + 1)}-${pad(local.getUTCDate())} ` +
+		`${pad(local.getUTCFullYear(), 4)}-${pad(local.getUTCMonth() + 1)}-${pad(local.getUTCDate())} ` +
 		`${pad(local.getUTCHours())}:${pad(local.getUTCMinutes())}:${pad(local.getUTCSeconds())}.${pad(local.getUTCMilliseconds(), 3)}` +
 		`${sign}${pad(Math.floor(abs / 60))}${pad(abs % 60)}`
 	);
@@ -69,9 +73,12 @@ export function toAgileDate(value: unknown, timeZone: string): string | undefine
 	if (!match) return undefined;
 	const [, y, mo, d, h = '0', mi = '0', s = '0', fraction = '0', offsetText] = match;
 	const ms = Number(fraction.padEnd(3, '0').slice(0, 3));
-	const wallClockAsUtc = Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(s), ms);
-	const check = new Date(wallClockAsUtc);
+	const check = new Date(Date.UTC(2000, Number(mo) - 1, Number(d), Number(h), Number(mi), Number(s), ms));
+	// Date.UTC reads years 0-99 as 1900-1999; setting the year afterwards keeps "0050" as year 50.
+	check.setUTCFullYear(Number(y));
+	const wallClockAsUtc = check.getTime();
 	if (
+		check.getUTCFullYear() !== Number(y) ||
 		check.getUTCMonth() !== Number(mo) - 1 ||
 		check.getUTCDate() !== Number(d) ||
 		Number(h) > 23 ||
@@ -82,6 +89,7 @@ export function toAgileDate(value: unknown, timeZone: string): string | undefine
 	}
 	if (offsetText) {
 		const offset = parseOffset(offsetText);
+		if (offset === undefined) return undefined;
 		return format(wallClockAsUtc - offset * 60000, offset);
 	}
 	// Two passes settle the offset around daylight-saving changes.

@@ -31,11 +31,21 @@ function gsmCost(char: string): number {
 	return 0;
 }
 
+// Printable ASCII that GSM-7 sends as one septet each (not ` nor the extension characters), plus LF and CR.
+const ONE_SEPTET_ASCII = /^[\n\r !"#$%&'()*+,\-./0-9:;<=>?@A-Z_a-z]*$/;
+
 /**
  * Counts the SMS parts a text needs, as the network splits it: a GSM-7 escape pair and a UTF-16
  * surrogate pair are never cut across two parts, so a part may carry one unit less than its limit.
  */
 export function segmentSms(text: string): SmsSegmentation {
+	// Most texts are plain ASCII: one septet per character and no pair to keep together, so the parts
+	// follow from the length. Batch sends run this for every item.
+	if (ONE_SEPTET_ASCII.test(text)) {
+		const units = text.length;
+		const parts = units === 0 ? 0 : units <= LIMITS['GSM-7'].single ? 1 : Math.ceil(units / LIMITS['GSM-7'].multi);
+		return { encoding: 'GSM-7', units, parts, nonGsmCharacters: [] };
+	}
 	const costs: number[] = [];
 	const nonGsm: string[] = [];
 	for (const char of text) {

@@ -1,0 +1,154 @@
+import {
+	flatten,
+	generateId,
+	hexProblem,
+	messageSegmentation,
+	packRequests,
+	readBatchResponse,
+	type BatchMessage,
+} from '../../../../nodes/AgileTelecom/helpers/batch';
+
+const message = (destinations: string[], ids: string[]): BatchMessage => ({ destinations, ids, sender: 'S', body: 'b' });
+
+describe('packRequests', () => {
+	test.each([
+		[[], 3, 100, []],
+		[[1], 3, 100, [[0, 1]]],
+		[[1, 1, 1], 3, 100, [[0, 3]]],
+		[[1, 1, 1, 1], 3, 100, [[0, 3], [3, 4]]],
+		[[2, 2, 1, 1], 10, 3, [[0, 1], [1, 3], [3, 4]]],
+		// An item alone above the cap still gets its own request (validation rejects it before this).
+		[[5, 1], 10, 3, [[0, 1], [1, 2]]],
+		[[1, 1, 1, 1, 1], 1, 100, [[0, 1], [1, 2], [2, 3], [3, 4], [4, 5]]],
+	])('%j, %i per request, cap %i → %j', (counts, perRequest, cap, ranges) => {
+		expect(packRequests(counts, perRequest, cap)).toEqual(ranges);
+	});
+});
+
+describe('readBatchResponse', () => {
+	const sent = [message(['+391', '+392'], ['a', 'b']), message(['+393'], ['c'])];
+
+	test('results[] in the sent order', () => {
+		const parsed = readBatchResponse(
+			{
+				globalId: 'g',
+				accepted: true,
+				results: [
+					{ destination: '+391', id: 'a', accepted: true, statusCode: 200 },
+					{ destination: '+392', id: 'b', accepted: false, statusCode: 402 },
+					{ destination: '+393', id: 'c', accepted: true, statusCode: 200 },
+				],
+			},
+			sent,
+			'sent-global',
+		);
+		expect(parsed).toEqual({
+			globalId: 'g',
+			credit: undefined,
+			results: [
+				[
+					{ destination: '+391', id: 'a', accepted: true, statusCode: 200, status: 'accepted' },
+					{ destination: '+392', id: 'b', accepted: false, statusCode: 402, status: 'insufficient credit' },
+				],
+				[{ destination: '+393', id: 'c', accepted: true, statusCode: 200, status: 'accepted' }],
+			],
+		});
+	});
+
+	test('results[] in another order are matched by id; a string statusCode and a missing accepted are read', () => {
+		const parsed = readBatchResponse(
+			{
+				results: [
+					{ destination: '+393', id: 'c', statusCode: '200' },
+					{ destination: '+391', id: 'a', statusCode: '403' },
+					{ destination: '+392', id: 'b', accepted: true, statusCode: 200 },
+				],
+			},
+			sent,
+			'sent-global',
+		);
+		expect(parsed.globalId).toBe('sent-global');
+		expect(parsed.results.flat().map((r) => [r.id, r.accepted, r.statusCode])).toEqual([
+			['a', false, 403],
+			['b', true, 200],
+			['c', true, 200],
+		]);
+	});
+
+	test('a destination missing from results[] is unknown, with a warning, not a guess', () => {
+		const parsed = readBatchResponse({ results: [{ destination: '+391', id: 'a', accepted: true, statusCode: 200 }] }, sent, 'g');
+		expect(parsed.results.flat().map((r) => [r.id, r.accepted, r.status])).toEqual([
+			['a', true, 'accepted'],
+			['b', null, 'missing from the response'],
+			['c', null, 'missing from the response'],
+		]);
+		expect(parsed.warning).toContain('check the delivery reports');
+	});
+
+	test.each([
+		['counters covering every destination', { globalId: 'g', processedMessages: 3, processedSmsParts: 3, credit: 9.5 }, true, undefined],
+		['an empty 2xx body', {}, true, undefined],
+		['a non-object body', 'OK', true, undefined],
+		['counters short of the destinations', { processedMessages: 2, credit: 1 }, null, 'processed 2 of the 3 destinations'],
+	])('%s', (_name, body, accepted, warning) => {
+		const parsed = readBatchResponse(body, sent, 'g');
+		expect(parsed.results.flat().map((r) => r.accepted)).toEqual([accepted, accepted, accepted]);
+		expect(parsed.results.flat().map((r) => r.id)).toEqual(['a', 'b', 'c']);
+		if (warning) expect(parsed.warning).toContain(warning);
+		else expect(parsed.warning).toBeUndefined();
+	});
+});
+
+describe('hexProblem', () => {
+	test.each([
+		['48656C6C6F', undefined],
+		['00ff', undefined],
+		['ABC', 'has 3 hex digits; bytes need an even number'],
+		['', 'has 0 hex digits; bytes need an even number'],
+		['0x41', 'may contain only the hex digits'],
+		['41 42', 'may contain only the hex digits'],
+	])('%j → %j', (value, problem) => {
+		if (problem === undefined) expect(hexProblem(value)).toBeUndefined();
+		else expect(hexProblem(value)).toContain(problem);
+	});
+});
+
+describe('messageSegmentation', () => {
+	const on = { enableUnicode: true, enableConcatenated: true };
+	test.each([
+		['70 bytes of hex', '00'.repeat(70), 1],
+		['140 bytes of hex: one part', '00'.repeat(140), 1],
+		['141 bytes: two parts of 134', '00'.repeat(141), 2],
+		['268 bytes = 134 × 2', '00'.repeat(268), 2],
+		['269 bytes', '00'.repeat(269), 3],
+	])('%s', (_name, hex, parts) => {
+		expect(messageSegmentation(hex, { hexBody: true, ...on })).toEqual({ encoding: 'Binary', parts });
+	});
+
+	test('text follows segmentSms, and the request options change what is billed', () => {
+		const text = `È${'a'.repeat(100)}`;
+		expect(messageSegmentation(text, { hexBody: false, ...on })).toEqual({ encoding: 'UCS-2', parts: 2 });
+		expect(messageSegmentation(text, { hexBody: false, enableUnicode: false, enableConcatenated: true })).toEqual({
+			encoding: 'GSM-7',
+			parts: 1,
+		});
+		expect(messageSegmentation('a'.repeat(400), { hexBody: false, enableUnicode: true, enableConcatenated: false })).toEqual({
+			encoding: 'GSM-7',
+			parts: 1,
+		});
+	});
+});
+
+describe('generateId', () => {
+	test('a fresh UUID each time, shortened to a small Max ID Length', () => {
+		const ids = new Set(Array.from({ length: 100 }, () => generateId(64)));
+		expect(ids.size).toBe(100);
+		for (const id of ids) expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+		expect(generateId(10)).toMatch(/^[0-9a-f]{10}$/);
+		expect(generateId(0)).toMatch(/^[0-9a-f]$/);
+	});
+
+	test('flatten returns the same text', () => {
+		expect(flatten(`a${'b'.repeat(3)}c`)).toBe('abbbc');
+	});
+});
