@@ -3,11 +3,10 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { getConnection, type Connection } from '../transport/request';
 import * as account from './account';
+import type { ItemOutcome } from './outcome';
 import * as message from './message';
 import * as sms from './sms';
 
-/** One result per input item, in input order. */
-export type ItemOutcome = { json: IDataObject } | { error: NodeApiError | NodeOperationError };
 
 /**
  * Every operation receives all input items at once: a batch operation packs them into few requests,

@@ -107,10 +107,12 @@ export interface ApiFailure {
 	status?: number;
 	/** The status actually received when it differs from `status` (a JSend error body inside a 2xx). */
 	receivedStatus?: number;
-	/** The provider's own words (already stripped of secrets). */
+	/** The provider's own words; taken from `body` when not given. */
 	providerText?: string;
 	/** The parsed response body, kept for the error's details. */
 	body?: unknown;
+	/** The credential's secrets: masked in the text and the body, whoever calls, whatever the server echoed. */
+	secrets: string[];
 	/** Network error code such as ECONNREFUSED. */
 	networkCode?: string;
 	itemIndex?: number;
@@ -131,7 +133,12 @@ function jsendCode(body: unknown): number | undefined {
  * Builds the error from a plain object on purpose: wrapping the axios error would carry its request config,
  * Authorization header included, into the error's details.
  */
-export function apiError(node: INode, f: ApiFailure): NodeApiError {
+export function apiError(node: INode, failureInput: ApiFailure): NodeApiError {
+	const f = {
+		...failureInput,
+		body: redactDeep(failureInput.body, failureInput.secrets),
+		providerText: redact(failureInput.providerText ?? providerTextOf(failureInput.body), failureInput.secrets),
+	};
 	const code = jsendCode(f.body);
 	const jsend = code !== undefined ? JSEND_CODES[code] : undefined;
 	let what: string;

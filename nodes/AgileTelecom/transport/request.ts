@@ -10,7 +10,7 @@ import type {
 import { NodeOperationError, sleep } from 'n8n-workflow';
 
 import { resolveEndpoints, baseUrlProblem, type Endpoints } from './endpoints';
-import { NEVER_CONNECTED_CODES, apiError, jsendStatus, providerTextOf, redact, redactDeep } from './errors';
+import { NEVER_CONNECTED_CODES, apiError, jsendStatus } from './errors';
 import { backoffDelay, formatWait, serverRequestedWait, type RetrySettings, DEFAULT_RETRY } from './retry';
 
 export const CREDENTIAL_TYPE = 'agileTelecomApi';
@@ -192,7 +192,8 @@ export async function agileRequest<T = unknown>(
 			throw apiError(node, {
 				networkCode: networkCode ?? 'ENETWORK',
 				// Without a network code we do not know what failed: keep its own words, minus any secret.
-				providerText: networkCode ? undefined : redact(causeMessage(error), connection.secrets),
+				providerText: networkCode ? undefined : causeMessage(error),
+				secrets: connection.secrets,
 				itemIndex: request.itemIndex,
 				detail: gaveUp(),
 			});
@@ -209,8 +210,8 @@ export async function agileRequest<T = unknown>(
 		const failure = {
 			status,
 			receivedStatus: ok ? statusCode : undefined,
-			body: redactDeep(body, connection.secrets),
-			providerText: redact(providerTextOf(body), connection.secrets),
+			body,
+			secrets: connection.secrets,
 			itemIndex: request.itemIndex,
 		};
 		if (status === 429) {

@@ -3,8 +3,9 @@ import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { getRetrySettings } from '../../descriptions/retry';
 import { invalidField } from '../../helpers/validation';
+import { redact } from '../../transport/errors';
 import { agileRequest, type Connection } from '../../transport/request';
-import type { ItemOutcome } from '../router';
+import { toItemError, type ItemOutcome } from '../outcome';
 
 const displayOptions = { show: { resource: ['account'], operation: ['getCredit'] } };
 
@@ -113,8 +114,14 @@ function pathOf(url: string): string {
 	return new URL(url).pathname;
 }
 
-function unexpectedBody(ctx: IExecuteFunctions, url: string, body: unknown, itemIndex: number): NodeApiError {
-	const text = typeof body === 'string' ? body : JSON.stringify(body ?? null);
+function unexpectedBody(
+	ctx: IExecuteFunctions,
+	url: string,
+	body: unknown,
+	itemIndex: number,
+	secrets: string[],
+): NodeApiError {
+	const text = redact(typeof body === 'string' ? body : JSON.stringify(body ?? null), secrets) ?? '';
 	return new NodeApiError(ctx.getNode(), { message: 'No numeric credit in the answer', body: text.slice(0, 500) } as JsonObject, {
 		message: `Agile Telecom answered ${pathOf(url)} without a numeric credit`,
 		description:
@@ -150,7 +157,7 @@ async function readCredit(
 		if (response.statusCode >= 200 && response.statusCode < 300) {
 			const fields = creditFields(response.body);
 			const credit = toNumber(fields?.credit);
-			if (credit === undefined) throw unexpectedBody(ctx, url, response.body, itemIndex);
+			if (credit === undefined) throw unexpectedBody(ctx, url, response.body, itemIndex, connection.secrets);
 			let frozenCredit = toNumber(fields?.frozenCredit);
 			let availableCredit = toNumber(fields?.availableCredit);
 			availableCredit ??= roundMoney(credit - (frozenCredit ?? 0));
@@ -162,7 +169,7 @@ async function readCredit(
 	const url = endpoints.credit;
 	const response = await agileRequest(ctx, connection, { method: 'GET', url, kind: 'read', retry, itemIndex });
 	const credit = toNumber(creditFields(response.body)?.credit);
-	if (credit === undefined) throw unexpectedBody(ctx, url, response.body, itemIndex);
+	if (credit === undefined) throw unexpectedBody(ctx, url, response.body, itemIndex, connection.secrets);
 	// This endpoint reports no reserved credit, so all of it is available.
 	return { credit, availableCredit: credit, source: 'legacy', endpoint: pathOf(url) };
 }
@@ -194,11 +201,6 @@ function belowThreshold(
 	// The router copies `context.details` into the error item, so a continue-on-fail branch can still read the numbers.
 	error.context.details = { ...outputOf(reading), failBelow };
 	return error;
-}
-
-function asItemError(ctx: IExecuteFunctions, error: unknown): NodeApiError | NodeOperationError {
-	if (error instanceof NodeApiError || error instanceof NodeOperationError) return error;
-	return new NodeOperationError(ctx.getNode(), error instanceof Error ? error : String(error));
 }
 
 /**
@@ -243,7 +245,7 @@ export async function execute(
 		let reading = readings.get(plan.source);
 		if (reading === undefined) {
 			const pending = readCredit(this, connection, plan.source, i);
-			reading = continueOnFail ? await pending.catch((error: unknown) => asItemError(this, error)) : await pending;
+			reading = continueOnFail ? await pending.catch((error: unknown) => toItemError(this.getNode(), error, i)) : await pending;
 			readings.set(plan.source, reading);
 		}
 		if (reading instanceof NodeApiError || reading instanceof NodeOperationError) {

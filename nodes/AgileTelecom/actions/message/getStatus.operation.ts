@@ -5,7 +5,7 @@ import { getRetrySettings } from '../../descriptions/retry';
 import { mapWithConcurrency } from '../../helpers/concurrency';
 import { invalidField, splitList } from '../../helpers/validation';
 import { agileRequest, type Connection } from '../../transport/request';
-import type { ItemOutcome } from '../router';
+import { toItemError, type ItemOutcome } from '../outcome';
 
 const displayOptions = { show: { resource: ['message'], operation: ['getStatus'] } };
 
@@ -190,11 +190,6 @@ function chunkIds(ids: string[], perRequest: number): string[][] {
 	return chunks;
 }
 
-function asItemError(ctx: IExecuteFunctions, error: unknown): ItemError {
-	if (error instanceof NodeApiError || error instanceof NodeOperationError) return error;
-	return new NodeOperationError(ctx.getNode(), error instanceof Error ? error : String(error));
-}
-
 /**
  * One output item per input item (the router pairs them), each with a `statuses` array holding one entry per
  * requested id, plus counts and `allFinal`/`allDelivered` for an IF node. The shape is the same for one id or
@@ -298,7 +293,7 @@ export async function execute(
 
 	const results = await mapWithConcurrency(requests.length, CONCURRENT_REQUESTS, async (index) => {
 		const pending = lookup(requests[index]);
-		return continueOnFail ? await pending.catch((error: unknown) => asItemError(this, error)) : await pending;
+		return continueOnFail ? await pending.catch((error: unknown) => toItemError(this.getNode(), error)) : await pending;
 	});
 
 	// Per channel: id → its entry, or the error of the request that should have answered it.

@@ -11,7 +11,7 @@ import { RateLimiter } from '../../helpers/rateLimiter';
 import { invalidField, normalizePhoneNumber, senderProblem } from '../../helpers/validation';
 import { DESTINATION_STATUS, redactDeep } from '../../transport/errors';
 import { agileRequest, type Connection, type RequestPacer } from '../../transport/request';
-import type { ItemOutcome } from '../router';
+import { toItemError, type ItemOutcome } from '../outcome';
 
 const displayOptions = { show: { resource: ['sms'], operation: ['send'] } };
 
@@ -502,12 +502,7 @@ export async function execute(
 				}
 				return { json: outputJson(item, parsed, response.body) };
 			},
-			(error: unknown): ItemOutcome => ({
-				error:
-					error instanceof NodeApiError || error instanceof NodeOperationError
-						? error
-						: new NodeOperationError(node, error instanceof Error ? error.message : String(error), { itemIndex }),
-			}),
+			(error: unknown): ItemOutcome => ({ error: toItemError(node, error, itemIndex) }),
 		);
 	};
 

@@ -21,9 +21,9 @@ import {
 import { mapWithConcurrency } from '../../helpers/concurrency';
 import { toAgileDate } from '../../helpers/dates';
 import { invalidField, normalizePhoneNumber, senderProblem, splitList } from '../../helpers/validation';
-import { apiError, destinationRejectedError, providerTextOf, redact } from '../../transport/errors';
+import { apiError, destinationRejectedError } from '../../transport/errors';
 import { agileRequest, type AgileResponse, type Connection } from '../../transport/request';
-import type { ItemOutcome } from '../router';
+import type { ItemOutcome } from '../outcome';
 
 const displayOptions = { show: { resource: ['sms'], operation: ['sendBatch'] } };
 
@@ -466,7 +466,7 @@ export async function execute(
 			const error = apiError(node, {
 				status: 413,
 				body: response.body,
-				providerText: redact(providerTextOf(response.body), connection.secrets),
+				secrets: connection.secrets,
 				itemIndex,
 				detail: `Item ${itemIndex + 1} is too large even alone (${message.destinations.length} destinations): split its destinations over several items or shorten the text`,
 			});
