@@ -3,11 +3,10 @@
  * with the credential's real `authenticate`, n8n-core's real HTTP stack, `onError`, `retryOnFail`, expressions.
  *
  * Engine facts tests must count with (n8n-notes §9.4):
- * 1. n8n-core replays a 401 once (`httpRequestWithAuthentication` → preAuthentication retry) when the request
- *    THROWS on it. Production behaviour; it cannot be switched off from here. Our transport sends
- *    `ignoreHttpStatusErrors: true`, so nothing throws and a 401 reaches the sandbox ONCE (harness.test.ts
- *    checks it); a call without that option (or a network-level 401 throw) would reach it twice, unless it
- *    passes `{ preAuthenticationRetryStatusCode: [] }`.
+ * 1. n8n-core replays a 401 once (`httpRequestWithAuthentication` → preAuthentication retry), but only when the
+ *    request THROWS on it. Our transport always sends `ignoreHttpStatusErrors: true`, so nothing throws and a 401
+ *    reaches the sandbox exactly once (harness.test.ts checks it). A call made without that option would reach
+ *    it twice unless it passes `{ preAuthenticationRetryStatusCode: [] }`.
  * 2. The engine back-fills `pairedItem`; assert pairedItem on `executeBare` output.
  * 3. `run.data.resultData.error` is a spread copy: assert `name`/`httpCode`, not `instanceof`
  *    (use `executeBare` for real instances).
