@@ -17,27 +17,12 @@ import {
 	sandboxCredentials,
 } from '../harness';
 import { countingCredential, inContext } from '../nodes/AgileTelecom/transport/probe';
-import { startSandbox, type Sandbox } from '../sandbox/server';
+import { useSandbox } from '../sandbox/lifecycle';
 
 const credential = new AgileTelecomApi();
 const basicToken = (user: string, pass: string) => Buffer.from(`${user}:${pass}`, 'utf8').toString('base64');
 
-let sandbox: Sandbox;
-
-beforeAll(async () => {
-	sandbox = await startSandbox();
-});
-
-afterEach(() => {
-	const duplicates = sandbox.duplicates();
-	// Reset first: a failing test must not leave its faults and requests to the next one.
-	sandbox.reset();
-	expect(duplicates).toEqual([]);
-});
-
-afterAll(async () => {
-	await sandbox.close();
-});
+const sandbox = useSandbox();
 
 /**
  * Resolves the credential's `test.request` the way n8n's credentials tester does: every `={{ }}` value goes

@@ -8,25 +8,11 @@ import { NodeApiError } from 'n8n-workflow';
 
 import { agileRequest, getConnection, type AgileRequest } from '../../../../nodes/AgileTelecom/transport/request';
 import { sandboxCredentials } from '../../../harness';
-import { startSandbox, type Fault, type Sandbox } from '../../../sandbox/server';
+import { useSandbox } from '../../../sandbox/lifecycle';
+import { startSandbox, type Fault } from '../../../sandbox/server';
 import { countingCredential, inContext } from './probe';
 
-let sandbox: Sandbox;
-
-beforeAll(async () => {
-	sandbox = await startSandbox();
-});
-
-afterEach(() => {
-	const duplicates = sandbox.duplicates();
-	// Reset first: a failing test must not leave its faults and requests to the next one.
-	sandbox.reset();
-	expect(duplicates).toEqual([]);
-});
-
-afterAll(async () => {
-	await sandbox.close();
-});
+const sandbox = useSandbox();
 
 const CREDIT = '/services/sms/credit';
 const ITEM = 7;

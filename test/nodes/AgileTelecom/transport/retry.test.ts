@@ -15,26 +15,11 @@ import {
 } from '../../../../nodes/AgileTelecom/transport/request';
 import { DEFAULT_RETRY, type RetrySettings } from '../../../../nodes/AgileTelecom/transport/retry';
 import { sandboxCredentials, waitFor } from '../../../harness';
-import { startSandbox, type RecordedRequest, type Sandbox } from '../../../sandbox/server';
+import { useSandbox } from '../../../sandbox/lifecycle';
+import { startSandbox, type RecordedRequest } from '../../../sandbox/server';
 import { countingCredential, inContext } from './probe';
 
-let sandbox: Sandbox;
-
-beforeAll(async () => {
-	sandbox = await startSandbox();
-});
-
-afterEach(() => {
-	// The duplicate detector: no test may get one SMS accepted twice.
-	const duplicates = sandbox.duplicates();
-	// Reset first: a failing test must not leave its faults and requests to the next one.
-	sandbox.reset();
-	expect(duplicates).toEqual([]);
-});
-
-afterAll(async () => {
-	await sandbox.close();
-});
+const sandbox = useSandbox();
 
 const SEND = '/services/sms/send';
 const CREDIT = '/services/sms/credit';

@@ -6,7 +6,7 @@ import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
 
 import { CREDENTIAL_TYPE, executeBare, runWorkflow, sandboxCredentials } from '../../../harness';
-import { startSandbox, type Sandbox } from '../../../sandbox/server';
+import { useSandbox } from '../../../sandbox/lifecycle';
 
 // Test values for the sandbox, built so the hard-coded-secret lint does not mistake them for real ones.
 const apiKey = ['ak', 'live', 'ECHOEDKEY4242424242'].join('_');
@@ -18,19 +18,7 @@ const SECRETS = [apiKey, password, token];
 const CREDIT = '/services/sms/credit';
 const parameters = { resource: 'account', operation: 'getCredit', source: 'legacy' };
 
-let sandbox: Sandbox;
-
-beforeAll(async () => {
-	sandbox = await startSandbox({ apiKeys: [apiKey], basic: [{ username, password }] });
-});
-
-afterEach(() => {
-	sandbox.reset();
-});
-
-afterAll(async () => {
-	await sandbox.close();
-});
+const sandbox = useSandbox({ apiKeys: [apiKey], basic: [{ username, password }] });
 
 function credentials(authType: 'apiKey' | 'basicAuth'): ICredentialDataDecryptedObject {
 	return sandboxCredentials(sandbox.url, { authType, apiKey, username, password });

@@ -4,20 +4,15 @@ import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 import { description } from '../../../../../nodes/AgileTelecom/actions/sms/sendBatch.operation';
 import { API_DEFAULTS, BATCH_DEFAULTS, type BatchRequestBody } from '../../../../../nodes/AgileTelecom/helpers/batch';
 import { executeBare, runWorkflow, sandboxCredentials, type HarnessNodeOptions } from '../../../../harness';
-import { startSandbox, type RecordedRequest, type Sandbox } from '../../../../sandbox/server';
+import { useSandbox } from '../../../../sandbox/lifecycle';
+import type { RecordedRequest } from '../../../../sandbox/server';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 const SEND_PATH = '/services/sms/send';
 
-let sandbox: Sandbox;
-
-beforeAll(async () => {
-	sandbox = await startSandbox();
-});
-afterAll(async () => await sandbox.close());
+const sandbox = useSandbox();
 afterEach(() => {
 	sandbox.configure({ batchShape: 'results', maxMessagesPerRequest: undefined, rejections: {} });
-	sandbox.reset();
 });
 
 function parameters(over: INodeParameters = {}): INodeParameters {
