@@ -169,12 +169,52 @@ describe('sandbox', () => {
 			expect(sandbox.stats).toMatchObject({ acceptedMessages: 1, rejectedMessages: 2 });
 		});
 
-		it('counts duplicates', async () => {
+		it('counts duplicates by id and by destination and text', async () => {
 			const body = { messages: [message({ ids: ['dup'] })] };
 			await call(sandbox, 'POST', '/services/sms/send', body);
 			await call(sandbox, 'POST', '/services/sms/send', body);
 			expect(sandbox.deliveries.get('dup')).toBe(2);
-			expect(sandbox.duplicates()).toEqual(['dup']);
+			expect(sandbox.duplicates()).toEqual(['dup', '+393351234567 ← hello']);
+		});
+
+		it('sees the same text sent twice to one number under two ids, as its owner would', async () => {
+			await call(sandbox, 'POST', '/services/sms/send', { messages: [message({ ids: ['first'] })] });
+			await call(sandbox, 'POST', '/api/message-server/sms/send', { destination: '+393351234567', sender: 'S', body: 'hello', messageId: 'second' });
+			expect(sandbox.duplicates()).toEqual(['+393351234567 ← hello']);
+			expect(sandbox.contentDeliveries.get('+393351234567 ← hello')).toBe(2);
+		});
+
+		it("'processed' shape: processedMessages counts destinations or messages, as configured (agile-api.md §16.1)", async () => {
+			sandbox.setRejections({ '+392': 402 });
+			const counts: unknown[] = [];
+			for (const processedCounts of ['destinations', 'messages'] as const) {
+				sandbox.configure({ batchShape: 'processed', processedCounts });
+				const a = await call(sandbox, 'POST', '/services/sms/send', {
+					messages: [message({ destinations: ['+391', '+392'] }), message({ destinations: ['+393'] })],
+				});
+				counts.push((a.body as { processedMessages: number }).processedMessages);
+			}
+			expect(counts).toEqual([2, 2]);
+			sandbox.configure({ processedCounts: 'messages' });
+			const all = await call(sandbox, 'POST', '/services/sms/send', { messages: [message({ destinations: ['+394', '+395', '+396'] })] });
+			expect((all.body as { processedMessages: number }).processedMessages).toBe(1);
+			sandbox.configure({ processedCounts: 'destinations', batchShape: 'results' });
+		});
+
+		it('a transient rejection applies only to the given number of sends', async () => {
+			sandbox.setRejections({ '+391': { status: 429, times: 1 } });
+			const send = async () =>
+				((await call(sandbox, 'POST', '/services/sms/send', { messages: [message({ destinations: ['+391'], ids: ['t'] })] })).body as {
+					results: Array<{ statusCode: number }>;
+				}).results[0].statusCode;
+			expect([await send(), await send()]).toEqual([429, 200]);
+		});
+
+		it('a fault with accept: true goes through and answers the fault instead', async () => {
+			sandbox.injectFaults([{ path: '/services/sms/send', status: 200, body: '<html>proxy</html>', accept: true }]);
+			const a = await call(sandbox, 'POST', '/services/sms/send', { messages: [message({ ids: ['through'] })] });
+			expect(a.body).toBe('<html>proxy</html>');
+			expect(sandbox.deliveries.get('through')).toBe(1);
 		});
 	});
 
@@ -208,6 +248,19 @@ describe('sandbox', () => {
 			expect(body.messageId).toMatch(/^[0-9a-f-]{36}$/);
 			expect(body.customerMessageId).toBe(body.messageId);
 			expect(body.results).toEqual([{ phoneNumber: '+391', accepted: true, channel: 'sms', statusCode: 200 }]);
+		});
+
+		it("an account-level RCS override reports under 'rcs', unless the request skips it", async () => {
+			sandbox.configure({ qlaraChannel: 'rcs' });
+			const send = async (extra: Record<string, unknown>) =>
+				Object.keys(
+					((await call(sandbox, 'POST', '/api/message-server/sms/send', { destination: '+391', sender: 'S', body: 'x', ...extra })).body as {
+						results: Record<string, unknown>;
+					}).results,
+				);
+			expect([await send({ messageId: 'r-1' }), await send({ messageId: 'r-2', skipRcsOverride: true })]).toEqual([['rcs'], ['sms']]);
+			sandbox.configure({ qlaraChannel: 'sms' });
+			sandbox.reset();
 		});
 
 		it('400 when a required field is missing', async () => {

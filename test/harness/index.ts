@@ -67,6 +67,11 @@ export interface HarnessOptions {
 	items?: IDataObject[];
 	/** Add a pass-through node after ours (engine-level continue semantics, pitfall 5). */
 	downstream?: boolean;
+	/**
+	 * Feed our node twice in one execution, as a loop does: straight from the trigger and again through a
+	 * pass-through node ("Via"), so it runs with run index 0 and then 1.
+	 */
+	twice?: boolean;
 	/** Replace the node implementation (default `new AgileTelecom()`). */
 	nodeType?: INodeType;
 	/** Extra credential types (default: only agileTelecomApi). */
@@ -80,6 +85,8 @@ export interface HarnessRun {
 	output: INodeExecutionData[] | undefined;
 	/** Every main output of our node's first run. */
 	outputs: INodeExecutionData[][] | undefined;
+	/** Every run of our node in this execution (one per run index). */
+	runs: ITaskData[];
 	/** `run.data.resultData.error` (a spread copy, not an instance). */
 	error: IRun['data']['resultData']['error'];
 	/** The error stored on our node's task. */
@@ -216,6 +223,11 @@ export function startWorkflow(options: HarnessOptions): RunningWorkflow {
 	const connections: IConnections = {
 		[TRIGGER_NAME]: { main: [[{ node: node.name, type: 'main', index: 0 }]] },
 	};
+	if (options.twice) {
+		nodes.push({ id: 'via-node', name: 'Via', type: PASS_THROUGH_TYPE, typeVersion: 1, position: [100, 100], parameters: {} });
+		connections[TRIGGER_NAME].main[0]?.push({ node: 'Via', type: 'main', index: 0 });
+		connections.Via = { main: [[{ node: node.name, type: 'main', index: 0 }]] };
+	}
 	if (options.downstream) {
 		nodes.push({
 			id: 'after-node',
@@ -277,6 +289,7 @@ export function startWorkflow(options: HarnessOptions): RunningWorkflow {
 			status: run.status,
 			output: outputs?.[0] ?? undefined,
 			outputs,
+			runs: run.data.resultData.runData[node.name] ?? [],
 			error: run.data.resultData.error,
 			nodeError: taskData?.error,
 			taskData,

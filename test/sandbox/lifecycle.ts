@@ -1,14 +1,24 @@
 import { startSandbox, type Sandbox, type SandboxOptions } from './server';
 
+export interface TestSandbox extends Sandbox {
+	/**
+	 * Declares the duplicates this test makes on purpose (keys as `duplicates()` names them: an id, or
+	 * `destination ← text`). The after-test check then requires exactly these, so the declaration is proven too.
+	 */
+	expectDuplicates(keys: string[]): void;
+}
+
 /**
  * One sandbox for the calling test file: started before its tests, closed after them, and after every test
  * checked for duplicates and then reset. The check lives here so that every file using it proves, test by
- * test, that no SMS was accepted twice — without each file having to remember it.
+ * test, that no SMS was accepted twice — by id, and by destination and text, which is what a phone's owner
+ * sees — without each file having to remember it.
  *
  * Returns a stand-in that forwards to the running sandbox, so tests read `sandbox.url` as usual.
  */
-export function useSandbox(options: SandboxOptions = {}): Sandbox {
+export function useSandbox(options: SandboxOptions = {}): TestSandbox {
 	let current: Sandbox | undefined;
+	let expected: string[] = [];
 	const running = (): Sandbox => {
 		if (!current) throw new Error('The sandbox is used outside a test (it starts in beforeAll)');
 		return current;
@@ -20,16 +30,22 @@ export function useSandbox(options: SandboxOptions = {}): Sandbox {
 	afterEach(() => {
 		const sandbox = running();
 		const duplicates = sandbox.duplicates();
+		const declared = expected;
+		expected = [];
 		// Reset before asserting: a failing test must not leave its faults and requests to the next one.
 		sandbox.reset();
-		expect(duplicates).toEqual([]);
+		expect(duplicates.sort()).toEqual([...declared].sort());
 	});
 	afterAll(async () => {
 		await current?.close();
 	});
 
-	return new Proxy({} as Sandbox, {
+	const expectDuplicates = (keys: string[]) => {
+		expected = [...keys];
+	};
+	return new Proxy({} as TestSandbox, {
 		get(_target, key) {
+			if (key === 'expectDuplicates') return expectDuplicates;
 			const sandbox = running();
 			const value: unknown = Reflect.get(sandbox, key);
 			return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(sandbox) : value;

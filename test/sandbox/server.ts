@@ -27,6 +27,16 @@ export type BatchShape = 'results' | 'processed';
 export type QlaraShape = 'sms' | 'array';
 /** What a second POST of the delivery-status webhook does: 409 (API reference, default) or replace (guide). */
 export type WebhookMode = 'conflict' | 'replace';
+/**
+ * What `processedMessages` of the 'processed' shape counts. The legacy docs never say (agile-api.md §16.1): accepted
+ * destinations (default) or accepted `messages[]` entries (an entry counts when at least one destination was accepted).
+ */
+export type ProcessedCounts = 'destinations' | 'messages';
+/**
+ * A per-destination rejection inside a 200: its status (402, 403, 401, 400, 429, 500 …), applied to every send of that
+ * destination, or only to the next `times` sends (a transient 429/500 that succeeds when sent again).
+ */
+export type Rejection = number | { status: number; times?: number };
 
 export interface BasicCredentials {
 	username: string;
@@ -55,6 +65,13 @@ export interface SandboxOptions {
 	batchShape?: BatchShape;
 	/** Success shape of the Qlara single send. Default 'sms'. */
 	qlaraShape?: QlaraShape;
+	/**
+	 * The channel key of the Qlara 'sms' shape's `results`: 'sms' (default), or 'rcs' as an account-level RCS override
+	 * produces it (agile-api.md §3.1, §4.1) unless the request sets `skipRcsOverride: true`.
+	 */
+	qlaraChannel?: 'sms' | 'rcs';
+	/** What `processedMessages` counts in the 'processed' shape. Default 'destinations'. */
+	processedCounts?: ProcessedCounts;
 	/** Default 'conflict'. */
 	webhookMode?: WebhookMode;
 	/** Added before every response (not before drops 'immediately'). */
@@ -72,14 +89,16 @@ export interface SandboxOptions {
 	credit?: number;
 	/** Qlara frozenCredit. Default 0. */
 	frozenCredit?: number;
-	/** destination → per-destination statusCode (402, 403, 401, 400, 429, 500…) rejected inside a 200. */
-	rejections?: Record<string, number>;
+	/** destination → its rejection inside a 200 (see Rejection). */
+	rejections?: Record<string, Rejection>;
 }
 
 /**
  * A queued fault, consumed by the next request that matches `method` (exact, case-insensitive) and
  * `path` (prefix of the path without query). Without method/path it matches the next request.
  * - `{ status, body?, headers? }`: answer with that instead of the real handler (nothing is accepted).
+ * - `{ status, body?, accept: true }`: handle normally (messages ARE accepted and counted), then answer with that
+ *   instead of the real reply: an answer the client cannot read (an HTML page, `{}`) for a request that did go through.
  * - `{ delayMs }` alone: wait, then handle normally. With `status`: wait, then answer the fault.
  * - `{ drop: 'before-response' }`: handle normally (messages ARE accepted and counted), then destroy the socket
  *   without answering — the ambiguous failure.
@@ -94,6 +113,7 @@ export interface Fault {
 	headers?: Record<string, string>;
 	delayMs?: number;
 	drop?: 'before-response' | 'immediately';
+	accept?: boolean;
 	times?: number;
 }
 
@@ -156,13 +176,18 @@ export interface Sandbox {
 	/** Every request, in arrival order (empty when record:false). */
 	readonly requests: RecordedRequest[];
 	/**
-	 * The duplicate detector: how many times each message was ACCEPTED. Key = the sent `ids[i]`, the Qlara
-	 * `messageId` (sent or generated), or `${globalId}/${destination}` for a messages[] entry without ids.
+	 * How many times each message was ACCEPTED, by id. Key = the sent `ids[i]`, the Qlara `messageId` (sent or
+	 * generated), or `${globalId}/${destination}` for a messages[] entry without ids.
 	 */
 	readonly deliveries: Map<string, number>;
+	/**
+	 * How many times each destination was sent each text, whatever the ids: what the phone's owner sees. Key =
+	 * `${destination} ← ${text}` (the text after Qlara placeholders).
+	 */
+	readonly contentDeliveries: Map<string, number>;
 	/** A copy of `deliveries`. */
 	countDeliveries(): Map<string, number>;
-	/** Keys accepted more than once. */
+	/** The duplicate detector: ids accepted more than once, then destination ← text pairs accepted more than once. */
 	duplicates(): string[];
 	/** Every accepted message by id (status store of §7). */
 	readonly messages: Map<string, StoredMessage>;
@@ -175,8 +200,8 @@ export interface Sandbox {
 	injectFaults(faults: Fault[]): void;
 	/** Faults not consumed yet. */
 	pendingFaults(): Fault[];
-	/** Merge/replace per-destination rejections (destination → statusCode); `{}` clears nothing, use reset(). */
-	setRejections(rejections: Record<string, number>): void;
+	/** Merge per-destination rejections (destination → Rejection); `{}` clears nothing, use reset(). */
+	setRejections(rejections: Record<string, Rejection>): void;
 	/** Change options at run time (shapes, latency, limits, credit, rate limit — buckets are refilled). */
 	configure(options: Partial<SandboxOptions>): void;
 	/** Clears requests, deliveries, messages, stats, faults, rejections and the webhook; refills the buckets. */
@@ -300,10 +325,11 @@ export async function startSandbox(initial: SandboxOptions = {}): Promise<Sandbo
 
 	const requests: RecordedRequest[] = [];
 	const deliveries = new Map<string, number>();
+	const contentDeliveries = new Map<string, number>();
 	const messages = new Map<string, StoredMessage>();
 	const stats: SandboxStats = { requests: 0, acceptedMessages: 0, rejectedMessages: 0, acceptedParts: 0 };
 	let faults: Fault[] = [];
-	let rejections: Record<string, number> = { ...(options.rejections ?? {}) };
+	let rejections: Record<string, Rejection> = { ...(options.rejections ?? {}) };
 	let webhook: WebhookRecord | undefined;
 	let seq = 0;
 	let idCounter = 0;
@@ -319,8 +345,21 @@ export async function startSandbox(initial: SandboxOptions = {}): Promise<Sandbo
 
 	const nextId = (prefix: string) => `${prefix}-${++idCounter}`;
 
-	const accept = (key: string) => {
+	const accept = (key: string, destination: string, text: string) => {
 		deliveries.set(key, (deliveries.get(key) ?? 0) + 1);
+		const content = `${destination} ← ${text}`;
+		contentDeliveries.set(content, (contentDeliveries.get(content) ?? 0) + 1);
+	};
+
+	/** The status a destination is rejected with on this send, or undefined when it is accepted. */
+	const rejectionFor = (destination: string): number | undefined => {
+		const rejection = rejections[destination];
+		if (rejection === undefined) return undefined;
+		if (typeof rejection === 'number') return rejection;
+		if (rejection.times === undefined) return rejection.status;
+		if (rejection.times <= 0) return undefined;
+		rejections[destination] = { ...rejection, times: rejection.times - 1 };
+		return rejection.status;
 	};
 
 	const remember = (message: StoredMessage) => {
@@ -387,21 +426,24 @@ export async function startSandbox(initial: SandboxOptions = {}): Promise<Sandbo
 		const shape = options.batchShape ?? 'results';
 		const results: Json[] = shape === 'results' ? new Array<Json>(total) : [];
 		let r = 0;
-		let processedMessages = 0;
+		let acceptedDestinations = 0;
+		let acceptedEntries = 0;
 		let processedParts = 0;
 		for (const m of list as Json[]) {
 			const destinations = m.destinations as string[];
 			const ids = m.ids as unknown[] | undefined;
 			const { parts } = smsParts(m.body as string);
+			let entryAccepted = false;
 			for (let i = 0; i < destinations.length; i++) {
 				const destination = destinations[i];
 				const sentId = ids?.[i];
 				const hasId = typeof sentId === 'string' && sentId !== '';
 				const id = hasId ? (sentId as string) : nextId('sbx');
-				const rejected = rejections[destination];
+				const rejected = rejectionFor(destination);
 				const accepted = rejected === undefined;
 				if (accepted) {
-					accept(hasId ? id : `${globalId}/${destination}`);
+					entryAccepted = true;
+					accept(hasId ? id : `${globalId}/${destination}`, destination, m.body as string);
 					remember({
 						id,
 						destination,
@@ -413,7 +455,7 @@ export async function startSandbox(initial: SandboxOptions = {}): Promise<Sandbo
 					});
 					stats.acceptedMessages++;
 					stats.acceptedParts += parts;
-					processedMessages++;
+					acceptedDestinations++;
 					processedParts += parts;
 				} else {
 					stats.rejectedMessages++;
@@ -422,14 +464,16 @@ export async function startSandbox(initial: SandboxOptions = {}): Promise<Sandbo
 					results[r++] = { destination, id, accepted, statusCode: accepted ? 200 : rejected };
 				}
 			}
+			if (entryAccepted) acceptedEntries++;
 		}
 		if (shape === 'processed') {
+			const processedMessages = options.processedCounts === 'messages' ? acceptedEntries : acceptedDestinations;
 			return {
 				status: 200,
 				body: { globalId, processedMessages, processedSmsParts: processedParts, credit: options.credit ?? 1000 },
 			};
 		}
-		return { status: 200, body: { globalId, accepted: processedMessages > 0, results } };
+		return { status: 200, body: { globalId, accepted: acceptedDestinations > 0, results } };
 	};
 
 	const handleQlaraSend = (body: unknown): Reply => {
@@ -454,10 +498,10 @@ export async function startSandbox(initial: SandboxOptions = {}): Promise<Sandbo
 			);
 		}
 		const { unicode, parts } = smsParts(text);
-		const rejected = rejections[destination];
+		const rejected = rejectionFor(destination);
 		const accepted = rejected === undefined;
 		if (accepted) {
-			accept(messageId);
+			accept(messageId, destination, text);
 			remember({
 				id: messageId,
 				destination,
@@ -485,7 +529,8 @@ export async function startSandbox(initial: SandboxOptions = {}): Promise<Sandbo
 				},
 			};
 		}
-		return { status: 200, body: { messageId, simulation, results: { sms: { accepted, unicode, parts, reasons } } } };
+		const channel = options.qlaraChannel === 'rcs' && body.skipRcsOverride !== true ? 'rcs' : 'sms';
+		return { status: 200, body: { messageId, simulation, results: { [channel]: { accepted, unicode, parts, reasons } } } };
 	};
 
 	const statusItem = (m: StoredMessage) => ({
@@ -691,7 +736,7 @@ export async function startSandbox(initial: SandboxOptions = {}): Promise<Sandbo
 		const qlara = isQlaraPath(path);
 		const extraHeaders: Record<string, string> = {};
 
-		if (fault?.status !== undefined) {
+		if (fault?.status !== undefined && !fault.accept) {
 			send(res, record, { status: fault.status, body: fault.body, headers: fault.headers }, extraHeaders);
 			return;
 		}
@@ -743,7 +788,8 @@ export async function startSandbox(initial: SandboxOptions = {}): Promise<Sandbo
 			}
 		}
 
-		const reply = route(method, path, query, body);
+		const routed = route(method, path, query, body);
+		const reply = fault?.accept && fault.status !== undefined ? { status: fault.status, body: fault.body, headers: fault.headers } : routed;
 		if (fault?.drop === 'before-response') {
 			if (record) record.status = undefined;
 			req.socket.destroy();
@@ -776,13 +822,15 @@ export async function startSandbox(initial: SandboxOptions = {}): Promise<Sandbo
 		port,
 		requests,
 		deliveries,
+		contentDeliveries,
 		messages,
 		stats,
 		get webhook() {
 			return webhook ? { ...webhook } : undefined;
 		},
 		countDeliveries: () => new Map(deliveries),
-		duplicates: () => [...deliveries].filter(([, n]) => n > 1).map(([k]) => k),
+		duplicates: () =>
+			[...deliveries, ...contentDeliveries].filter(([, n]) => n > 1).map(([k]) => k),
 		requestsTo: (pathPrefix, method) =>
 			requests.filter((r) => r.path.startsWith(pathPrefix) && (method === undefined || r.method === method.toUpperCase())),
 		setStatus(id, status, description) {
@@ -812,6 +860,7 @@ export async function startSandbox(initial: SandboxOptions = {}): Promise<Sandbo
 		reset() {
 			requests.length = 0;
 			deliveries.clear();
+			contentDeliveries.clear();
 			messages.clear();
 			stats.requests = 0;
 			stats.acceptedMessages = 0;

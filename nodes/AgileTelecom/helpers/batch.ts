@@ -1,7 +1,6 @@
-import { randomUUID } from 'crypto';
-
 import { destinationStatusMeaning } from '../transport/errors';
 import { segmentSms, type SmsEncoding } from './encoding';
+import { isObject } from './values';
 
 /**
  * Batching defaults (README "Send Batch"). 500 messages per request keeps a typical request (one destination,
@@ -46,6 +45,7 @@ export type BatchRequestBody = {
 	enableUnicode?: boolean;
 	enableDelivery?: boolean;
 	simulation?: boolean;
+	skipRcsOverride?: boolean;
 	messages: BatchMessage[];
 };
 
@@ -70,19 +70,24 @@ export interface BatchResponse {
 export type DestinationResult = {
 	destination: string;
 	id: string;
-	/** null: the response did not say (legacy counters that do not add up). */
+	/** true: the server accepted it; false: it did not; null: the answer does not say. */
 	accepted: boolean | null;
+	/** The per-destination status the server sent, or null when it sent none (never invented). */
 	statusCode: number | null;
 	/** The documented meaning of statusCode (agile-api.md §8.2). */
 	status: string;
+	/** The submission that carried this destination, when it is not the item's first (a resend). */
+	globalId?: string;
 };
 
 export interface ParsedBatchResponse {
 	globalId: string;
 	credit?: number;
+	processedMessages?: number;
+	processedSmsParts?: number;
 	/** One list per sent message, in the order of its destinations. */
 	results: DestinationResult[][];
-	/** Set when the response cannot attribute acceptance to destinations. */
+	/** Set when the response does not say clearly which destinations were accepted. */
 	warning?: string;
 }
 
@@ -93,26 +98,6 @@ export function hexProblem(value: string): string | undefined {
 	if (HEX.test(value)) return undefined;
 	if (/^[0-9a-fA-F]*$/.test(value)) return `has ${value.length} hex digits; bytes need an even number`;
 	return 'may contain only the hex digits 0-9 and A-F (two per byte, no spaces or prefixes)';
-}
-
-/**
- * An id for a destination the user gave none for. Generated before the first attempt so every resend of the
- * request is byte-identical and a duplicate can be traced; the legacy response shape returns no ids, so this
- * is also the only way the output can name the id delivery reports will carry.
- */
-export function generateId(maxIdLen: number): string {
-	const id = flatten(randomUUID());
-	return maxIdLen >= id.length ? id : id.replace(/-/g, '').slice(0, Math.max(1, maxIdLen));
-}
-
-/**
- * Node builds a UUID by concatenating 20 pieces, so V8 keeps it as a tree of 20 string objects (about 490
- * bytes instead of 64). Reading a character makes V8 flatten it in place; the tree is then garbage. This
- * matters when 100,000 ids stay in memory until the run ends.
- */
-export function flatten(value: string): string {
-	value.charCodeAt(0);
-	return value;
 }
 
 /**
@@ -141,107 +126,125 @@ export function packRequests(
 	return ranges;
 }
 
-function isObject(value: unknown): value is Record<string, unknown> {
-	return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
-function statusOf(result: WholesaleResult | undefined): number | null {
-	if (result?.statusCode === undefined || result.statusCode === null) return null;
+function statusOf(result: WholesaleResult): number | null {
+	if (result.statusCode === undefined || result.statusCode === null) return null;
 	const n = Number(result.statusCode);
 	return Number.isFinite(n) ? n : null;
 }
 
 function fromWholesale(result: WholesaleResult | undefined, destination: string, id: string): DestinationResult {
+	if (!result) return { destination, id, accepted: null, statusCode: null, status: 'missing from the response' };
 	const statusCode = statusOf(result);
 	let accepted: boolean | null;
-	if (!result) accepted = null;
-	else if (typeof result.accepted === 'boolean') accepted = result.accepted;
+	if (typeof result.accepted === 'boolean') accepted = result.accepted;
 	else accepted = statusCode === null ? null : statusCode >= 200 && statusCode < 300;
 	return {
 		destination,
-		id: typeof result?.id === 'string' && result.id ? result.id : id,
+		id: typeof result.id === 'string' && result.id ? result.id : id,
 		accepted,
 		statusCode,
-		status: result ? destinationStatusMeaning(statusCode) : 'missing from the response',
+		status: statusCode === null && accepted !== null ? (accepted ? 'accepted' : 'not accepted') : destinationStatusMeaning(statusCode),
 	};
 }
 
+function count(n: number, noun: string): string {
+	return `${n} ${noun}${n === 1 ? '' : 's'}`;
+}
+
+const UNCLEAR =
+	'check the delivery reports before sending any of them again: sending again may deliver them twice';
+
+/** Every destination of the request with the same verdict (the answer says nothing per destination). */
+function uniform(messages: BatchMessage[], accepted: boolean | null, status: string): DestinationResult[][] {
+	return messages.map((m) =>
+		m.destinations.map((destination, i): DestinationResult => ({ destination, id: m.ids[i], accepted, statusCode: null, status })),
+	);
+}
+
 /**
- * Reads either documented success body into per-destination results. `results[]` is matched by position
- * when it lines up with what was sent (the documented order), else by id, then by destination.
- * The legacy counters say only how many destinations were processed: when that is all of them, every
- * destination was accepted; when not, nobody can say which, and the results say so instead of guessing.
+ * `results[]` is matched by position when it lines up with what was sent (the documented order), else by id, then
+ * by destination; a destination it does not mention stays unknown.
+ */
+function fromResults(list: WholesaleResult[], messages: BatchMessage[], total: number): DestinationResult[][] {
+	const aligned = list.length === total;
+	let byKey: Map<string, WholesaleResult> | undefined;
+	const lookup = (id: string, destination: string) => {
+		if (!byKey) {
+			byKey = new Map();
+			for (const r of list) {
+				if (typeof r.id === 'string' && !byKey.has(`id:${r.id}`)) byKey.set(`id:${r.id}`, r);
+				if (typeof r.destination === 'string' && !byKey.has(`to:${r.destination}`)) byKey.set(`to:${r.destination}`, r);
+			}
+		}
+		return byKey.get(`id:${id}`) ?? byKey.get(`to:${destination}`);
+	};
+	let k = 0;
+	return messages.map((m) =>
+		m.destinations.map((destination, i) => {
+			const id = m.ids[i];
+			const atPosition = aligned ? list[k] : undefined;
+			k++;
+			const matches =
+				atPosition !== undefined &&
+				(atPosition.id === undefined || atPosition.id === id) &&
+				(atPosition.destination === undefined || atPosition.destination === destination);
+			return fromWholesale(matches ? atPosition : lookup(id, destination), destination, id);
+		}),
+	);
+}
+
+/**
+ * The legacy counters (§3.3 b) say how many were processed, and the docs never say whether `processedMessages`
+ * counts destinations or `messages[]` entries (§16.1). Only a count that covers every destination proves every one
+ * was accepted under both readings; anything less cannot say which were, so all stay unknown.
+ */
+function fromCounters(processed: number, messages: BatchMessage[], total: number): Pick<ParsedBatchResponse, 'results' | 'warning'> {
+	if (processed >= total) return { results: uniform(messages, true, 'accepted') };
+	const reading =
+		processed >= messages.length
+			? `it counted ${processed} for ${count(messages.length, 'message')} to ${count(total, 'destination')}, and does not say whether it counts destinations or messages`
+			: `it processed ${processed} of the ${total} destinations without saying which`;
+	return { results: uniform(messages, null, 'unknown'), warning: `Agile Telecom answered, but ${reading}: ${UNCLEAR}` };
+}
+
+/**
+ * Reads the answer to a messages[] request into per-destination results. Acceptance is said only where the server
+ * said it: a 2xx whose body has no recognised shape (an HTML page from a proxy, `{}`) leaves every destination
+ * unknown, with a warning, rather than reporting SMS as accepted that may never have been.
  */
 export function readBatchResponse(body: unknown, messages: BatchMessage[], sentGlobalId: string): ParsedBatchResponse {
 	const b: BatchResponse = isObject(body) ? (body as BatchResponse) : {};
-	const globalId = typeof b.globalId === 'string' && b.globalId ? b.globalId : sentGlobalId;
-	const credit = typeof b.credit === 'number' ? b.credit : undefined;
+	const parsed: ParsedBatchResponse = {
+		globalId: typeof b.globalId === 'string' && b.globalId ? b.globalId : sentGlobalId,
+		results: [],
+	};
+	if (typeof b.credit === 'number') parsed.credit = b.credit;
+	if (typeof b.processedMessages === 'number') parsed.processedMessages = b.processedMessages;
+	if (typeof b.processedSmsParts === 'number') parsed.processedSmsParts = b.processedSmsParts;
 	let total = 0;
 	for (const m of messages) total += m.destinations.length;
 
 	if (Array.isArray(b.results)) {
-		const list = b.results.filter(isObject) as WholesaleResult[];
-		const aligned = list.length === total;
-		let byKey: Map<string, WholesaleResult> | undefined;
-		const lookup = (id: string, destination: string) => {
-			if (!byKey) {
-				byKey = new Map();
-				for (const r of list) {
-					if (typeof r.id === 'string' && !byKey.has(`id:${r.id}`)) byKey.set(`id:${r.id}`, r);
-					if (typeof r.destination === 'string' && !byKey.has(`to:${r.destination}`)) byKey.set(`to:${r.destination}`, r);
-				}
-			}
-			return byKey.get(`id:${id}`) ?? byKey.get(`to:${destination}`);
-		};
-		let k = 0;
-		const results = messages.map((m) =>
-			m.destinations.map((destination, i) => {
-				const id = m.ids[i];
-				const atPosition = aligned ? list[k] : undefined;
-				k++;
-				const matches =
-					atPosition !== undefined &&
-					(atPosition.id === undefined || atPosition.id === id) &&
-					(atPosition.destination === undefined || atPosition.destination === destination);
-				return fromWholesale(matches ? atPosition : lookup(id, destination), destination, id);
-			}),
-		);
-		const missing = results.some((list) => list.some((r) => r.accepted === null));
-		return {
-			globalId,
-			credit,
-			results,
-			...(missing
-				? {
-						warning:
-							'The response has no clear result for some destinations of this request: check the delivery reports before sending them again',
-					}
-				: {}),
-		};
+		parsed.results = fromResults(b.results.filter(isObject) as WholesaleResult[], messages, total);
+		if (parsed.results.some((list) => list.some((r) => r.accepted === null))) {
+			parsed.warning = `The answer has no clear result for some destinations of this request: ${UNCLEAR}`;
+		}
+		return parsed;
 	}
-
-	const processed = Number(b.processedMessages);
-	// A 2xx means the submission was accepted (agile-api.md §3.3 c); counters that cover everything confirm it.
-	const allAccepted = b.processedMessages === undefined || !Number.isFinite(processed) || processed >= total;
-	const results = messages.map((m) =>
-		m.destinations.map(
-			(destination, i): DestinationResult =>
-				allAccepted
-					? { destination, id: m.ids[i], accepted: true, statusCode: 200, status: destinationStatusMeaning(200) }
-					: { destination, id: m.ids[i], accepted: null, statusCode: null, status: destinationStatusMeaning(null) },
-		),
-	);
-	return {
-		globalId,
-		credit,
-		results,
-		...(allAccepted
-			? {}
-			: {
-					warning: `Agile Telecom processed ${processed} of the ${total} destinations of this request without saying which: check the delivery reports before sending any of them again`,
-				}),
-	};
+	if (parsed.processedMessages !== undefined && Number.isFinite(parsed.processedMessages)) {
+		return { ...parsed, ...fromCounters(parsed.processedMessages, messages, total) };
+	}
+	// A top-level verdict without results speaks for the whole request only when it carried a single destination.
+	if (typeof b.accepted === 'boolean' && total === 1) {
+		parsed.results = uniform(messages, b.accepted, b.accepted ? 'accepted' : 'not accepted');
+		return parsed;
+	}
+	parsed.results = uniform(messages, null, 'unknown');
+	parsed.warning = `Agile Telecom answered ${isObject(body) ? 'with a body that has no result per destination' : 'with a body that is not JSON'}: ${UNCLEAR}`;
+	return parsed;
 }
+
 
 export type BatchEncoding = SmsEncoding | 'Binary';
 

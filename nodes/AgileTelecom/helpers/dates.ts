@@ -97,3 +97,16 @@ export function toAgileDate(value: unknown, timeZone: string): string | undefine
 	offset = zoneOffsetMinutes(wallClockAsUtc - offset * 60000, timeZone);
 	return format(wallClockAsUtc - offset * 60000, offset);
 }
+
+/** An optional scheduling value for the API: undefined when empty, else Agile's format, else why not. */
+export function checkSchedule(
+	value: unknown,
+	timeZone: string,
+): { value: string | undefined; problem?: undefined } | { problem: string; value?: undefined } {
+	if (value === undefined || value === null || value === '') return { value: undefined };
+	const date = toAgileDate(value, timeZone);
+	if (date) return { value: date };
+	return {
+		problem: `"${String(value)}" is not a date and time. Use an ISO date such as 2026-05-20T08:30:00+02:00, or an n8n date such as {{ $now.plus(1, 'hour') }}`,
+	};
+}

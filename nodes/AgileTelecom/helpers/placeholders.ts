@@ -21,3 +21,25 @@ export function fillPlaceholders(text: string, values: Record<string, string>): 
 	);
 	return { text: filled, missing };
 }
+
+// Merge fields name a field of the item, or a dotted path into it: {name}, {order.id}.
+const MERGE_FIELD = /\{(\w+(?:\.\w+)*)\}/g;
+
+/**
+ * Fills `{field}` markers from the item's own fields (a body template such as "Hi {name}, your order {orderId}
+ * has shipped."), in the node itself rather than through n8n's expression engine. Returns the first marker that
+ * has no text value in the item instead of sending a half-filled SMS.
+ */
+export function fillMergeFields(
+	template: string,
+	read: (field: string) => unknown,
+): { text: string; missing?: undefined } | { missing: string; text?: undefined } {
+	let missing: string | undefined;
+	const text = template.replace(MERGE_FIELD, (marker, field: string) => {
+		const value = read(field);
+		if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') return String(value);
+		missing ??= field;
+		return marker;
+	});
+	return missing === undefined ? { text } : { missing };
+}

@@ -58,3 +58,45 @@ export function senderProblem(sender: string): string | undefined {
 	}
 	return undefined;
 }
+
+/** A value that passed a check, or why it did not (the caller names the item and the field). */
+export type Checked<T> = { value: T; problem?: undefined } | { problem: string; value?: undefined };
+
+/**
+ * One or many phone numbers, normalised, each once: a number repeated within one item would receive the SMS twice
+ * (and be billed twice), so repeats are dropped and reported. `kept` are the positions (in the list as given) of the
+ * numbers kept, so a list of IDs given alongside can drop the same positions.
+ */
+export function checkDestinations(value: unknown): Checked<{ numbers: string[]; repeated: string[]; given: number; kept: number[] }> {
+	const raw = splitList(value);
+	if (raw.length === 0) return { problem: 'at least one phone number is required' };
+	const numbers: string[] = [];
+	const repeated: string[] = [];
+	const kept: number[] = [];
+	const seen = new Set<string>();
+	for (let k = 0; k < raw.length; k++) {
+		const { number, problem } = normalizePhoneNumber(raw[k]);
+		if (!number) return { problem: problem ?? `"${raw[k]}" is not a phone number` };
+		if (seen.has(number)) {
+			repeated.push(number);
+			continue;
+		}
+		seen.add(number);
+		numbers.push(number);
+		kept.push(k);
+	}
+	return { value: { numbers, repeated, given: raw.length, kept } };
+}
+
+export function checkSender(value: unknown): Checked<string> {
+	const sender = typeof value === 'string' || typeof value === 'number' ? String(value).trim() : '';
+	const problem = senderProblem(sender);
+	return problem ? { problem } : { value: sender };
+}
+
+export function checkBody(value: unknown): Checked<string> {
+	if (typeof value === 'number' || typeof value === 'boolean') return { value: String(value) };
+	if (typeof value !== 'string') return { problem: value === undefined || value === null ? 'is required' : 'must be text' };
+	if (value.trim() === '') return { problem: 'is empty' };
+	return { value };
+}

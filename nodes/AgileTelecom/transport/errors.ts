@@ -1,5 +1,19 @@
-import type { Failure, IDataObject, INode, JsonObject } from 'n8n-workflow';
-import { NodeApiError } from 'n8n-workflow';
+import {
+	NodeApiError,
+	type Failure,
+	type IDataObject,
+	type INode,
+	type JsonObject,
+	type NodeOperationError,
+} from 'n8n-workflow';
+
+/**
+ * What to do after a failure that may or may not have sent the SMS. No documented Agile Telecom endpoint deduplicates
+ * by id (agile-api.md §9): a resent id is delivered twice if the first attempt went through; the same id only lets the
+ * two be matched in the delivery reports.
+ */
+const AMBIGUOUS_TODO =
+	'The SMS may or may not have been accepted: check the delivery reports (or Get Status) before sending again. "Retry on Server Errors" resends automatically with the same message IDs; that makes a duplicate traceable, it does not prevent it.';
 
 /** What happened and what to do, per HTTP status (agile-api.md §8.2, §8.3). */
 interface StatusText {
@@ -31,7 +45,7 @@ export const STATUS_TEXTS: Record<number, StatusText> = {
 	},
 	408: {
 		what: 'Agile Telecom timed out waiting for the request',
-		todo: 'The SMS may or may not have been accepted. Check the delivery reports before sending again, or turn on "Retry on Server Errors" (it reuses the same message ids).',
+		todo: AMBIGUOUS_TODO,
 		failure: { cause: 'temporarily-unavailable' },
 	},
 	402: {
@@ -56,7 +70,7 @@ export const STATUS_TEXTS: Record<number, StatusText> = {
 
 const SERVER_ERROR: StatusText = {
 	what: 'Agile Telecom had a server error',
-	todo: 'The SMS may or may not have been accepted. Check the delivery reports before sending again, or turn on "Retry on Server Errors" (it reuses the same message ids so Agile Telecom can recognise them).',
+	todo: AMBIGUOUS_TODO,
 	failure: { cause: 'temporarily-unavailable' },
 };
 
@@ -101,6 +115,27 @@ export const NEVER_CONNECTED_CODES = new Set([
 	'EHOSTUNREACH',
 	'EHOSTDOWN',
 ]);
+
+/**
+ * Whether a failed request may nevertheless have been accepted: an HTTP 408 or 5xx, a connection that broke after
+ * the request left, a cancel while it was in flight. Such SMS are on record as "unknown" and never sent again by
+ * the node on its own; everything else (4xx, 429, a connection that never opened) provably sent nothing.
+ */
+export function mayHaveBeenSent(error: NodeApiError | NodeOperationError): boolean {
+	if (error.context.requestInFlight === true) return true;
+	if (!(error instanceof NodeApiError)) return false;
+	const code = error.httpCode ?? '';
+	if (/^\d+$/.test(code)) return Number(code) === 408 || Number(code) >= 500;
+	return !NEVER_CONNECTED_CODES.has(code);
+}
+
+// Statuses that hold for every request of this credential: once seen, further requests would fail the same way.
+const FAILS_EVERY_REQUEST = new Set(['401', '403', '404', '415']);
+
+/** Whether every further request of this run would fail the same way (bad credentials, IP not allowed, wrong URL). */
+export function failsEveryRequest(error: NodeApiError | NodeOperationError): error is NodeApiError {
+	return error instanceof NodeApiError && !!error.httpCode && FAILS_EVERY_REQUEST.has(error.httpCode);
+}
 
 export interface ApiFailure {
 	/** HTTP status the failure stands for, or undefined for a network error. */
@@ -149,7 +184,7 @@ export function apiError(node: INode, failureInput: ApiFailure): NodeApiError {
 		what = `Could not reach Agile Telecom (${f.networkCode ?? 'network error'})`;
 		todo = NEVER_CONNECTED_CODES.has(f.networkCode ?? '')
 			? 'The connection was never opened, so nothing was sent. Check the Platform / Base URL in the credential and the network or proxy of the n8n server.'
-			: 'The connection broke after the request was sent: the SMS may or may not have been accepted. Check the delivery reports before sending again, or turn on "Retry on Server Errors" (it reuses the same message ids).';
+			: `The connection broke after the request was sent. ${AMBIGUOUS_TODO}`;
 		failure ??= { cause: 'temporarily-unavailable' };
 		httpCode = f.networkCode ?? 'ECONNERROR';
 	} else {
@@ -254,38 +289,52 @@ export function destinationStatusMeaning(statusCode: number | null): string {
 	return DESTINATION_STATUS[statusCode]?.meaning ?? `rejected with status ${statusCode}`;
 }
 
-export interface RejectedDestination {
+/** A destination the server did not accept inside a 2xx answer. */
+export interface Refusal {
 	destination: string;
 	statusCode: number | null;
+	/** The server's own words (Qlara `reasons`), when it gave any. */
+	reason?: string;
+}
+
+/** Per-destination statuses that the documentation defines as "not accepted, send again later" (§8.2). */
+export function isTransientRefusal(statusCode: number | null): boolean {
+	return statusCode === 429 || (statusCode !== null && statusCode >= 500 && statusCode < 600);
 }
 
 /**
- * The error of an item some of whose destinations were rejected inside a 200. Built from plain values
- * (never a response object with headers); `details` lands in the error item under continue-on-fail.
+ * The error of an item some of whose SMS were not accepted inside a 2xx, for both send operations. Built from plain
+ * values (never a response object with headers); `details` (the item's output) lands in the error item under
+ * continue-on-fail, so the accepted destinations stay on record.
  */
-export function destinationRejectedError(
+export function refusalError(
 	node: INode,
 	itemIndex: number,
-	rejected: RejectedDestination[],
+	refused: Refusal[],
 	acceptedCount: number,
 	details: IDataObject,
 ): NodeApiError {
-	const first = rejected[0];
+	const [first] = refused;
 	const status = first.statusCode;
-	const more = rejected.length > 1 ? ` (and ${rejected.length - 1} more destination${rejected.length > 2 ? 's' : ''})` : '';
-	const message = `Item ${itemIndex + 1}: Agile Telecom rejected ${first.destination}: ${destinationStatusMeaning(status)}${status === null ? '' : ` (status ${status})`}${more}`;
+	const why = first.reason ?? (status === null ? 'no reason given' : `${destinationStatusMeaning(status)} (status ${status})`);
+	const more = refused.length > 1 ? ` (and ${refused.length - 1} more destination${refused.length > 2 ? 's' : ''})` : '';
+	const message = `Item ${itemIndex + 1}: Agile Telecom did not accept the SMS to ${first.destination}: ${why}${more}`;
 	const todo =
 		(status !== null ? DESTINATION_STATUS[status]?.todo : undefined) ??
-		'Check the status in the details and contact Agile Telecom support if it persists.';
+		'Check the reason in the details, the sender registration and the account credit, and contact Agile Telecom support if it persists.';
 	const accepted =
 		acceptedCount > 0
 			? ` ${acceptedCount} other destination${acceptedCount > 1 ? 's' : ''} of this item ${acceptedCount > 1 ? 'were' : 'was'} accepted (see details): do not send ${acceptedCount > 1 ? 'them' : 'it'} again.`
 			: '';
-	const error = new NodeApiError(
-		node,
-		{ message, ...(status !== null ? { httpCode: String(status) } : {}) },
-		{ message, description: `${todo}${accepted}`, ...(status !== null ? { httpCode: String(status) } : {}), itemIndex },
-	);
+	const response: JsonObject = { message };
+	if (status !== null) response.httpCode = String(status);
+	const error = new NodeApiError(node, response, {
+		message,
+		description: `${todo}${accepted}`,
+		...(status !== null ? { httpCode: String(status) } : {}),
+		itemIndex,
+	});
+	error.message = message;
 	error.context.details = details;
 	return error;
 }

@@ -180,7 +180,10 @@ export async function agileRequest<T = unknown>(
 			})) as FullResponse;
 		} catch (error) {
 			if (signal?.aborted) {
-				throw new NodeOperationError(node, 'The execution was cancelled', { itemIndex: request.itemIndex });
+				const cancelled = new NodeOperationError(node, 'The execution was cancelled', { itemIndex: request.itemIndex });
+				// The request had left: the server may have accepted it before the cancel.
+				cancelled.context.requestInFlight = true;
+				throw cancelled;
 			}
 			const networkCode = networkCodeOf(error);
 			const neverConnected = networkCode !== undefined && NEVER_CONNECTED_CODES.has(networkCode);

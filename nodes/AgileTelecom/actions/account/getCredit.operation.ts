@@ -5,7 +5,7 @@ import { getRetrySettings } from '../../descriptions/retry';
 import { invalidField } from '../../helpers/validation';
 import { redact } from '../../transport/errors';
 import { agileRequest, type Connection } from '../../transport/request';
-import { toItemError, type ItemOutcome } from '../outcome';
+import { prepareItems, toItemError, type OperationResult } from '../outcome';
 
 const displayOptions = { show: { resource: ['account'], operation: ['getCredit'] } };
 
@@ -212,36 +212,24 @@ export async function execute(
 	this: IExecuteFunctions,
 	items: INodeExecutionData[],
 	connection: Connection,
-): Promise<ItemOutcome[]> {
+): Promise<OperationResult> {
 	const continueOnFail = this.continueOnFail();
-	const outcomes: ItemOutcome[] = new Array(items.length);
-	const plans: Array<ItemPlan | undefined> = [];
-
-	for (let i = 0; i < items.length; i++) {
+	const { valid, outcomes } = prepareItems(this, items.length, (i): ItemPlan | NodeOperationError => {
 		const source = this.getNodeParameter('source', i, 'auto') as CreditSource;
 		const options = this.getNodeParameter('options', i, {}) as { failBelow?: unknown };
-		let problem: NodeOperationError | undefined;
-		let failBelow: number | undefined;
 		if (!SOURCES.includes(source)) {
-			problem = invalidField(this.getNode(), i, 'Source', `"${String(source)}" is not one of ${SOURCES.join(', ')}`);
-		} else if (options.failBelow !== undefined && options.failBelow !== null && options.failBelow !== '') {
-			failBelow = toNumber(options.failBelow);
-			if (failBelow === undefined) {
-				problem = invalidField(this.getNode(), i, 'Fail Below (EUR)', `"${String(options.failBelow)}" is not a number`);
-			}
+			return invalidField(this.getNode(), i, 'Source', `"${String(source)}" is not one of ${SOURCES.join(', ')}`);
 		}
-		if (problem) {
-			if (!continueOnFail) throw problem;
-			outcomes[i] = { error: problem };
-			continue;
+		if (options.failBelow === undefined || options.failBelow === null || options.failBelow === '') return { source };
+		const failBelow = toNumber(options.failBelow);
+		if (failBelow === undefined) {
+			return invalidField(this.getNode(), i, 'Fail Below (EUR)', `"${String(options.failBelow)}" is not a number`);
 		}
-		plans[i] = { source, failBelow };
-	}
+		return { source, failBelow };
+	});
 
 	const readings = new Map<CreditSource, CreditReading | NodeApiError | NodeOperationError>();
-	for (let i = 0; i < items.length; i++) {
-		const plan = plans[i];
-		if (!plan) continue;
+	for (const { itemIndex: i, value: plan } of valid) {
 		let reading = readings.get(plan.source);
 		if (reading === undefined) {
 			const pending = readCredit(this, connection, plan.source, i);
@@ -260,5 +248,5 @@ export async function execute(
 		}
 		outcomes[i] = { json: outputOf(reading) };
 	}
-	return outcomes;
+	return { outcomes };
 }

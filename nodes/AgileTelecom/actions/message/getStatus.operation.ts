@@ -5,7 +5,7 @@ import { getRetrySettings } from '../../descriptions/retry';
 import { mapWithConcurrency } from '../../helpers/concurrency';
 import { invalidField, splitList } from '../../helpers/validation';
 import { agileRequest, type Connection } from '../../transport/request';
-import { toItemError, type ItemOutcome } from '../outcome';
+import { prepareItems, toItemError, type OperationResult } from '../outcome';
 
 const displayOptions = { show: { resource: ['message'], operation: ['getStatus'] } };
 
@@ -203,33 +203,24 @@ export async function execute(
 	this: IExecuteFunctions,
 	items: INodeExecutionData[],
 	connection: Connection,
-): Promise<ItemOutcome[]> {
+): Promise<OperationResult> {
 	const node = this.getNode();
 	const continueOnFail = this.continueOnFail();
-	const outcomes: ItemOutcome[] = new Array(items.length);
-	const plans: Array<ItemPlan | undefined> = [];
-
-	for (let i = 0; i < items.length; i++) {
+	const { valid, outcomes } = prepareItems(this, items.length, (i): ItemPlan | NodeOperationError => {
 		const channel = String(this.getNodeParameter('channel', i, 'SMS')).toUpperCase() as Channel;
 		const ids = [...new Set(splitList(this.getNodeParameter('messageIds', i, '')))];
-		let problem: NodeOperationError | undefined;
-		if (!CHANNELS.includes(channel)) {
-			problem = invalidField(node, i, 'Channel', `"${channel}" is not one of ${CHANNELS.join(', ')}`);
-		} else if (ids.length === 0) {
-			problem = invalidField(node, i, 'Message IDs', 'is empty. Give at least one message ID (the messageId returned by the send)');
-		} else {
-			const spaced = ids.find((id) => /\s/.test(id));
-			if (spaced !== undefined) {
-				problem = invalidField(node, i, 'Message IDs', `"${spaced}" contains a space; message IDs never do. Separate IDs with commas or new lines`);
-			}
+		if (!CHANNELS.includes(channel)) return invalidField(node, i, 'Channel', `"${channel}" is not one of ${CHANNELS.join(', ')}`);
+		if (ids.length === 0) {
+			return invalidField(node, i, 'Message IDs', 'is empty. Give at least one message ID (the messageId returned by the send)');
 		}
-		if (problem) {
-			if (!continueOnFail) throw problem;
-			outcomes[i] = { error: problem };
-			continue;
+		const spaced = ids.find((id) => /\s/.test(id));
+		if (spaced !== undefined) {
+			return invalidField(node, i, 'Message IDs', `"${spaced}" contains a space; message IDs never do. Separate IDs with commas or new lines`);
 		}
-		plans[i] = { channel, ids };
-	}
+		return { channel, ids };
+	});
+	const plans: Array<ItemPlan | undefined> = [];
+	for (const { itemIndex, value } of valid) plans[itemIndex] = value;
 
 	const options = this.getNodeParameter('options', 0, {}) as { idsPerRequest?: number };
 	const perRequest = Math.min(
@@ -340,5 +331,5 @@ export async function execute(
 			},
 		};
 	});
-	return outcomes;
+	return { outcomes };
 }

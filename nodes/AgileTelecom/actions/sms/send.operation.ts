@@ -1,519 +1,369 @@
-import { randomUUID } from 'crypto';
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties, JsonObject } from 'n8n-workflow';
-import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError, sleep } from 'n8n-workflow';
 
 import { getRetrySettings } from '../../descriptions/retry';
+import type { RefusalMode } from '../../descriptions/send';
+import { hexProblem } from '../../helpers/batch';
 import { mapWithConcurrency } from '../../helpers/concurrency';
-import { toAgileDate } from '../../helpers/dates';
+import { checkSchedule } from '../../helpers/dates';
 import { segmentSms } from '../../helpers/encoding';
-import { fillPlaceholders } from '../../helpers/placeholders';
+import { IdSource } from '../../helpers/ids';
+import { fieldReader, parameterReader, readField, type ItemReader } from '../../helpers/parameters';
+import { fillMergeFields, fillPlaceholders } from '../../helpers/placeholders';
+import { readQlaraResponse, reasonText, refusalCode, type QlaraResult, type QlaraSendBody, type QlaraSendResponse } from '../../helpers/qlara';
 import { RateLimiter } from '../../helpers/rateLimiter';
-import { invalidField, normalizePhoneNumber, senderProblem } from '../../helpers/validation';
-import { DESTINATION_STATUS, redactDeep } from '../../transport/errors';
-import { agileRequest, type Connection, type RequestPacer } from '../../transport/request';
-import { toItemError, type ItemOutcome } from '../outcome';
+import { checkBody, checkDestinations, checkSender, invalidField } from '../../helpers/validation';
+import { asText, clampInteger, isObject } from '../../helpers/values';
+import { failsEveryRequest, isTransientRefusal, mayHaveBeenSent, redactDeep, refusalError } from '../../transport/errors';
+import { agileRequest, type AgileResponse, type Connection, type RequestPacer } from '../../transport/request';
+import { backoffDelay, type RetrySettings } from '../../transport/retry';
+import { RunLedger, runScope } from '../ledger';
+import { prepareItems, toItemError, type ItemOutcome, type OperationResult } from '../outcome';
+import { DEFAULT_MAX_CONCURRENCY, DEFAULT_MAX_REQUESTS_PER_SECOND, QLARA_INPUT_FIELDS } from './send.description';
 
-const displayOptions = { show: { resource: ['sms'], operation: ['send'] } };
+export { DEFAULT_MAX_CONCURRENCY, DEFAULT_MAX_REQUESTS_PER_SECOND, description } from './send.description';
 
-/** Documented Qlara production limits (agile-api.md §9): 1,000 requests/min, bursts of 50/s, per API key. */
-export const DEFAULT_MAX_CONCURRENCY = 10;
-/** 16/s = 960/min: inside both production limits even when sustained for minutes. */
-export const DEFAULT_MAX_REQUESTS_PER_SECOND = 16;
 const CAMPAIGN_ID_MAX = 255;
 
-export const description: INodeProperties[] = [
-	{
-		displayName: 'Destination',
-		name: 'destination',
-		type: 'string',
-		required: true,
-		default: '',
-		placeholder: '+393351234567',
-		description:
-			'Recipient in international format: + (or 00), country code and number. One SMS per input item.',
-		displayOptions,
-	},
-	{
-		displayName: 'Sender',
-		name: 'sender',
-		type: 'string',
-		required: true,
-		default: '',
-		placeholder: 'MyShop',
-		description:
-			'Sender registered on the Qlara portal: up to 11 letters and digits without spaces, or up to 16 digits',
-		displayOptions,
-	},
-	{
-		displayName: 'Body',
-		name: 'body',
-		type: 'string',
-		required: true,
-		default: '',
-		typeOptions: { rows: 4 },
-		description:
-			'Text of the SMS. {name} is replaced by the value of the placeholder "name" (see Options → Placeholders).',
-		displayOptions,
-	},
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add Option',
-		default: {},
-		displayOptions,
-		options: [
-			{
-				displayName: 'Campaign ID',
-				name: 'campaignId',
-				type: 'string',
-				default: '',
-				description: 'Label that groups messages in Qlara reports (up to 255 characters)',
-			},
-			{
-				displayName: 'Enable Notification',
-				name: 'enableNotification',
-				type: 'boolean',
-				default: true,
-				description:
-					"Whether Agile Telecom sends delivery reports for this SMS to the callback URL configured on the account",
-			},
-			{
-				displayName: 'Message ID',
-				name: 'messageId',
-				type: 'string',
-				default: '',
-				description:
-					'Your own ID for tracking this SMS. When empty, the node generates a UUID; either way the ID is in the output and is reused by every retry.',
-			},
-			{
-				displayName: 'Placeholders',
-				name: 'placeholders',
-				type: 'fixedCollection',
-				typeOptions: { multipleValues: true },
-				placeholder: 'Add Placeholder',
-				default: {},
-				description: 'Values for the {name} markers of the body, filled in by Agile Telecom',
-				options: [
-					{
-						displayName: 'Placeholder',
-						name: 'placeholder',
-						values: [
-							{
-								displayName: 'Name',
-								name: 'name',
-								type: 'string',
-								default: '',
-								placeholder: 'firstName',
-								description: 'Written in the body as {name}',
-							},
-							{
-								displayName: 'Value',
-								name: 'value',
-								type: 'string',
-								default: '',
-							},
-						],
-					},
-				],
-			},
-			{
-				displayName: 'Scheduled Date',
-				name: 'scheduledDate',
-				type: 'dateTime',
-				default: '',
-				description:
-					"When Agile Telecom should send the SMS. A time without an offset is read in the workflow's time zone.",
-			},
-			{
-				displayName: 'Simulation',
-				name: 'simulation',
-				type: 'boolean',
-				default: false,
-				description: 'Whether Agile Telecom only validates the request, without sending the SMS or using credit',
-			},
-			{
-				displayName: 'Skip RCS Override',
-				name: 'skipRcsOverride',
-				type: 'boolean',
-				default: false,
-				description: 'Whether to send a plain SMS even when the account is set to upgrade SMS to RCS',
-			},
-			{
-				displayName: 'UDH Data',
-				name: 'udhData',
-				type: 'string',
-				default: '',
-				placeholder: '050003CC0201',
-				description: 'User data header in hexadecimal, for binary messages or manual concatenation',
-			},
-		],
-	},
-	{
-		displayName: 'Throughput',
-		name: 'throughput',
-		type: 'collection',
-		placeholder: 'Add Setting',
-		default: {},
-		description:
-			'How fast items are sent. Qlara allows 1,000 requests per minute with bursts of 50 per second on production accounts, 100 per minute with bursts of 10 per second on trial accounts; the defaults stay inside the production limit.',
-		displayOptions,
-		options: [
-			{
-				displayName: 'Max Concurrency',
-				name: 'maxConcurrency',
-				type: 'number',
-				typeOptions: { minValue: 1, maxValue: 100 },
-				default: 10,
-				description: 'How many requests may be waiting for an answer at the same time',
-			},
-			{
-				displayName: 'Max Requests per Second',
-				name: 'maxRequestsPerSecond',
-				type: 'number',
-				typeOptions: { minValue: 0.1, numberPrecision: 2 },
-				default: 16,
-				description:
-					'Ceiling the node keeps to, spacing requests evenly. 16 stays inside the production limit (1,000 per minute); use 1.6 for a trial account (100 per minute).',
-			},
-		],
-	},
-];
-
-/** Qlara single-send success bodies (agile-api.md §4.2): UC-001's object keyed by channel, or the quick-start's array. */
-export interface QlaraChannelResult {
-	accepted?: boolean;
-	unicode?: boolean;
-	parts?: number;
-	reasons?: unknown[];
+interface SendSettings {
+	concurrency: number;
+	ratePerSecond: number;
+	refusalMode: RefusalMode;
+	retry: RetrySettings;
+	timeZone: string;
 }
 
-export interface QlaraArrayResult {
-	phoneNumber?: string;
-	accepted?: boolean;
-	channel?: string;
-	statusCode?: number;
-	reasons?: unknown[];
+function readSettings(ctx: IExecuteFunctions): SendSettings {
+	const throughput = ctx.getNodeParameter('throughput', 0, {}) as IDataObject;
+	const rate = Number(throughput.maxRequestsPerSecond ?? DEFAULT_MAX_REQUESTS_PER_SECOND);
+	return {
+		concurrency: clampInteger(throughput.maxConcurrency, DEFAULT_MAX_CONCURRENCY, 1, 100),
+		ratePerSecond: Number.isFinite(rate) && rate > 0 ? rate : DEFAULT_MAX_REQUESTS_PER_SECOND,
+		refusalMode: ctx.getNodeParameter('rejectedDestinations', 0, 'fail') === 'output' ? 'output' : 'fail',
+		retry: getRetrySettings(ctx),
+		timeZone: ctx.getTimezone(),
+	};
 }
 
-export interface QlaraSendResponse {
-	messageId?: string;
-	customerMessageId?: string;
-	simulation?: boolean;
-	results?: { sms?: QlaraChannelResult } | QlaraArrayResult[];
+type Field = 'destination' | 'sender' | 'body' | 'messageId' | 'campaignId' | 'scheduledDate' | 'placeholders';
+
+/** Where each field of the SMS comes from, and how an error names it. */
+interface SmsReaders {
+	read: Record<Field, ItemReader>;
+	label: Record<Field, string>;
+	options: ItemReader;
 }
 
-/** The Qlara request body; only the fields the user set (messageId is always set). */
-export interface QlaraSendBody extends IDataObject {
-	destination: string;
-	sender: string;
-	body: string;
-	messageId: string;
-	campaignId?: string;
-	placeholders?: Record<string, string>;
-	scheduledDate?: string;
-	simulation?: boolean;
-	enableNotification?: boolean;
-	skipRcsOverride?: boolean;
-	udhData?: string;
+const LABELS: Record<Field, string> = {
+	destination: 'Destination',
+	sender: 'Sender',
+	body: 'Body',
+	messageId: 'Message ID',
+	campaignId: 'Campaign ID',
+	scheduledDate: 'Scheduled Date',
+	placeholders: 'Placeholders',
+};
+
+function smsReaders(ctx: IExecuteFunctions, items: INodeExecutionData[]): SmsReaders {
+	const options = parameterReader(ctx, 'options', {});
+	const sender = parameterReader(ctx, 'sender', '');
+	const option = (name: string): ItemReader => (i) => (options(i) as IDataObject)[name];
+	if (ctx.getNodeParameter('dataMode', 0, 'defineBelow') !== 'autoMapInputData') {
+		const read = {
+			destination: parameterReader(ctx, 'destination', ''),
+			sender,
+			body: parameterReader(ctx, 'body', ''),
+			messageId: option('messageId'),
+			campaignId: option('campaignId'),
+			scheduledDate: option('scheduledDate'),
+			placeholders: (i: number) => (option('placeholders')(i) as { placeholder?: unknown } | undefined)?.placeholder,
+		};
+		return { read, label: LABELS, options };
+	}
+	const names = { ...QLARA_INPUT_FIELDS, ...(ctx.getNodeParameter('inputFields', 0, {}) as Partial<typeof QLARA_INPUT_FIELDS>) };
+	const field = (name: Field) => fieldReader(items, names[`${name}Field`]);
+	const senderField = field('sender');
+	const read = {
+		destination: field('destination'),
+		sender: (i: number) => {
+			const own = senderField(i);
+			return own === undefined || own === null || own === '' ? sender(i) : own;
+		},
+		body: field('body'),
+		messageId: field('messageId'),
+		campaignId: field('campaignId'),
+		scheduledDate: field('scheduledDate'),
+		placeholders: field('placeholders'),
+	};
+	const label = Object.fromEntries(
+		(Object.keys(LABELS) as Field[]).map((key) => [key, `${LABELS[key]} (field "${names[`${key}Field`]}")`]),
+	) as Record<Field, string>;
+	return { read, label, options };
 }
 
-interface PreparedItem {
+/**
+ * Placeholders as name → text: the option's list of { name, value } pairs, or a mapped field's object. Names are
+ * what Qlara fills in the body (`{name}`), so only letters, digits and _.
+ */
+function placeholderValues(value: unknown): { values: Record<string, string> } | { problem: string } {
+	const pairs = Array.isArray(value)
+		? (value as Array<{ name?: unknown; value?: unknown }>).map((p) => [asText(p?.name)?.trim() ?? '', p?.value] as const)
+		: isObject(value)
+			? Object.entries(value)
+			: [];
+	if (value !== undefined && value !== null && value !== '' && !Array.isArray(value) && !isObject(value)) {
+		return { problem: 'must be an object of names and values' };
+	}
+	const values: Record<string, string> = {};
+	for (const [name, raw] of pairs) {
+		if (!name) return { problem: 'a placeholder has no name' };
+		if (!/^\w+$/.test(name)) return { problem: `"${name}" may contain only letters, digits and _ (it is written {${name}} in the body)` };
+		if (Object.prototype.hasOwnProperty.call(values, name)) return { problem: `"${name}" is given twice` };
+		values[name] = raw === undefined || raw === null ? '' : typeof raw === 'object' ? JSON.stringify(raw) : String(raw);
+	}
+	return { values };
+}
+
+/** A valid item: the exact body to send, and the text as the handset will show it (for the parts count). */
+interface Prepared {
+	itemIndex: number;
 	body: QlaraSendBody;
-	/** The body as the handset will show it, for the local encoding and parts count. */
 	finalText: string;
 	warnings: string[];
 }
 
-interface SendOptions {
-	campaignId?: string;
-	enableNotification?: boolean;
-	messageId?: string;
-	placeholders?: { placeholder?: Array<{ name?: string; value?: unknown }> };
-	scheduledDate?: unknown;
-	simulation?: boolean;
-	skipRcsOverride?: boolean;
-	udhData?: string;
-}
-
-interface ParsedResult {
-	accepted: boolean;
-	unicode?: boolean;
-	parts?: number;
-	reasons: unknown[];
-	statusCode?: number;
-	channel?: string;
-}
-
-function text(value: unknown): string {
-	return value === undefined || value === null ? '' : String(value).trim();
-}
-
-function prepareItem(
+/** Validates one item into the request body it will send, or says which field is wrong. */
+function itemPreparer(
 	ctx: IExecuteFunctions,
-	itemIndex: number,
-	timeZone: string,
-): { item: PreparedItem } | { error: NodeOperationError } {
+	items: INodeExecutionData[],
+	settings: SendSettings,
+	ids: IdSource,
+): (itemIndex: number) => Prepared | NodeOperationError {
 	const node = ctx.getNode();
-	const fail = (field: string, problem: string) => ({ error: invalidField(node, itemIndex, field, problem) });
+	const { read, label, options } = smsReaders(ctx, items);
+	const owners = new Map<string, number>();
+	return (i) => {
+		const fail = (field: string, problem: string) => invalidField(node, i, field, problem);
+		const opts = options(i) as IDataObject;
+		const destination = checkDestinations(read.destination(i));
+		if (destination.problem !== undefined) return fail(label.destination, destination.problem);
+		if (destination.value.given > 1) return fail(label.destination, 'one number per item (use Send Batch for lists)');
+		const [number] = destination.value.numbers;
+		const sender = checkSender(read.sender(i));
+		if (sender.problem !== undefined) return fail(label.sender, sender.problem);
+		const text = checkBody(read.body(i));
+		if (text.problem !== undefined) return fail(label.body, text.problem);
+		const placeholders = placeholderValues(read.placeholders(i));
+		if ('problem' in placeholders) return fail(label.placeholders, placeholders.problem);
 
-	const rawDestination = text(ctx.getNodeParameter('destination', itemIndex, ''));
-	if (!rawDestination) return fail('Destination', 'is required');
-	const destination = normalizePhoneNumber(rawDestination);
-	if (!destination.number) return fail('Destination', destination.problem ?? 'is not a phone number');
+		const messageId = asText(read.messageId(i))?.trim() || ids.uuid('item', i, number);
+		const owner = owners.get(messageId);
+		if (owner !== undefined) return fail(label.messageId, `"${messageId}" is already the ID of item ${owner + 1}; every SMS needs its own ID`);
+		owners.set(messageId, i);
 
-	const sender = text(ctx.getNodeParameter('sender', itemIndex, ''));
-	const senderIssue = senderProblem(sender);
-	if (senderIssue) return fail('Sender', senderIssue);
-
-	const message = String(ctx.getNodeParameter('body', itemIndex, '') ?? '');
-	if (!message.trim()) return fail('Body', 'is required');
-
-	const options = ctx.getNodeParameter('options', itemIndex, {}) as SendOptions;
-	const body: QlaraSendBody = {
-		destination: destination.number,
-		sender,
-		body: message,
-		messageId: text(options.messageId) || randomUUID(),
+		const body: QlaraSendBody = { destination: number, sender: sender.value, body: text.value, messageId };
+		let finalText: string;
+		let warnings: string[] = [];
+		if (opts.mergeFields === true) {
+			// Filled here, not by Qlara: the SMS leaves fully written, so a missing value fails before sending and
+			// the parts are counted on the real text, exactly as Send Batch does.
+			const { values } = placeholders;
+			const filled = fillMergeFields(text.value, (name) => (Object.prototype.hasOwnProperty.call(values, name) ? values[name] : readField(items[i].json, name)));
+			if (filled.missing !== undefined) {
+				return fail(label.body, `the item has no text field "${filled.missing}" for {${filled.missing}} (Merge Fields is on)`);
+			}
+			body.body = finalText = filled.text;
+		} else {
+			if (Object.keys(placeholders.values).length > 0) body.placeholders = placeholders.values;
+			const filled = fillPlaceholders(text.value, placeholders.values);
+			finalText = filled.text;
+			warnings = filled.missing.map((name) => `The body uses {${name}} but no placeholder "${name}" is given: it is sent as written`);
+		}
+		const problem = completeBody(body, i, opts, read, settings.timeZone);
+		if (problem) return fail(problem.field === 'udhData' ? 'UDH Data' : label[problem.field], problem.problem);
+		return { itemIndex: i, body, finalText, warnings };
 	};
+}
 
-	if (options.campaignId !== undefined) {
-		const campaignId = text(options.campaignId);
-		if (campaignId.length > CAMPAIGN_ID_MAX) {
-			return fail('Campaign ID', `has ${campaignId.length} characters; at most ${CAMPAIGN_ID_MAX} are allowed`);
-		}
-		if (campaignId) body.campaignId = campaignId;
+/** The optional fields of the body; returns the first that is wrong. */
+function completeBody(
+	body: QlaraSendBody,
+	i: number,
+	opts: IDataObject,
+	read: Record<Field, ItemReader>,
+	timeZone: string,
+): { field: Field | 'udhData'; problem: string } | undefined {
+	const campaignId = asText(read.campaignId(i))?.trim();
+	if (campaignId && campaignId.length > CAMPAIGN_ID_MAX) {
+		return { field: 'campaignId', problem: `has ${campaignId.length} characters; at most ${CAMPAIGN_ID_MAX} are allowed` };
 	}
-
-	const values: Record<string, string> = {};
-	for (const pair of options.placeholders?.placeholder ?? []) {
-		const name = text(pair.name);
-		if (!name) return fail('Placeholders', 'a placeholder has no name');
-		if (!/^\w+$/.test(name)) {
-			return fail('Placeholders', `"${name}" may contain only letters, digits and _ (it is written {${name}} in the body)`);
-		}
-		if (Object.prototype.hasOwnProperty.call(values, name)) return fail('Placeholders', `"${name}" is given twice`);
-		values[name] = pair.value === undefined || pair.value === null ? '' : String(pair.value);
+	if (campaignId) body.campaignId = campaignId;
+	const scheduled = checkSchedule(read.scheduledDate(i), timeZone);
+	if (scheduled.problem !== undefined) return { field: 'scheduledDate', problem: scheduled.problem };
+	if (scheduled.value !== undefined) body.scheduledDate = scheduled.value;
+	const udhData = asText(opts.udhData)?.trim();
+	if (udhData) {
+		const problem = hexProblem(udhData);
+		if (problem) return { field: 'udhData', problem };
+		body.udhData = udhData;
 	}
-	if (Object.keys(values).length > 0) body.placeholders = values;
-	const filled = fillPlaceholders(message, values);
-	const warnings = filled.missing.map(
-		(name) => `The body uses {${name}} but no placeholder "${name}" is given: it is sent as written`,
-	);
-
-	const scheduled = options.scheduledDate;
-	if (scheduled !== undefined && scheduled !== null && scheduled !== '') {
-		const agileDate = toAgileDate(scheduled, timeZone);
-		if (!agileDate) {
-			return fail(
-				'Scheduled Date',
-				`"${String(scheduled)}" is not a date. Use an ISO date such as 2026-05-20T08:30:00 or 2026-05-20T08:30:00+02:00`,
-			);
-		}
-		body.scheduledDate = agileDate;
-	}
-
-	if (options.udhData !== undefined) {
-		const udhData = text(options.udhData);
-		if (udhData && (!/^[0-9A-Fa-f]+$/.test(udhData) || udhData.length % 2 !== 0)) {
-			return fail('UDH Data', `"${udhData}" is not hexadecimal bytes (an even number of 0-9 and A-F)`);
-		}
-		if (udhData) body.udhData = udhData;
-	}
-
 	for (const flag of ['simulation', 'enableNotification', 'skipRcsOverride'] as const) {
-		if (options[flag] !== undefined) body[flag] = Boolean(options[flag]);
-	}
-
-	return { item: { body, finalText: filled.text, warnings } };
-}
-
-function parseResult(response: unknown): ParsedResult {
-	const results = (response as QlaraSendResponse | undefined)?.results;
-	if (Array.isArray(results)) {
-		const entry = results.find((r) => String(r?.channel ?? '').toLowerCase() === 'sms') ?? results[0];
-		if (entry && typeof entry === 'object') {
-			const statusCode = typeof entry.statusCode === 'number' ? entry.statusCode : undefined;
-			const accepted =
-				typeof entry.accepted === 'boolean'
-					? entry.accepted
-					: statusCode === undefined || (statusCode >= 200 && statusCode < 300);
-			return {
-				accepted,
-				reasons: Array.isArray(entry.reasons) ? entry.reasons : [],
-				statusCode,
-				channel: entry.channel,
-			};
-		}
-	} else if (results && typeof results === 'object' && results.sms && typeof results.sms === 'object') {
-		const sms = results.sms;
-		return {
-			accepted: sms.accepted !== false,
-			unicode: typeof sms.unicode === 'boolean' ? sms.unicode : undefined,
-			parts: typeof sms.parts === 'number' ? sms.parts : undefined,
-			reasons: Array.isArray(sms.reasons) ? sms.reasons : [],
-		};
-	}
-	// The API reference documents 200 as "Message accepted"; a body without results adds nothing to that.
-	return { accepted: true, reasons: [] };
-}
-
-/** Reasons are undocumented beyond "rejection reasons": strings or objects with a code and a text. */
-function reasonText(reason: unknown): string {
-	if (typeof reason === 'string') return reason;
-	if (reason && typeof reason === 'object') {
-		const r = reason as Record<string, unknown>;
-		const words = [r.description, r.message, r.reason, r.error].find((v) => typeof v === 'string' && v);
-		const code = r.code ?? r.statusCode;
-		if (words !== undefined) return code !== undefined ? `${String(words)} (code ${String(code)})` : String(words);
-		return JSON.stringify(reason);
-	}
-	return String(reason);
-}
-
-function reasonCode(parsed: ParsedResult): number | undefined {
-	if (parsed.statusCode !== undefined) return parsed.statusCode;
-	for (const reason of parsed.reasons) {
-		const code = Number((reason as { code?: unknown } | null)?.code);
-		if (Number.isInteger(code) && DESTINATION_STATUS[code]) return code;
+		if (opts[flag] !== undefined) body[flag] = Boolean(opts[flag]);
 	}
 	return undefined;
 }
 
-function rejectionError(
-	ctx: IExecuteFunctions,
-	itemIndex: number,
-	body: QlaraSendBody,
-	parsed: ParsedResult,
-	response: unknown,
-	secrets: string[],
-): NodeApiError {
-	const code = reasonCode(parsed);
-	const known = code !== undefined ? DESTINATION_STATUS[code] : undefined;
-	const reasons = parsed.reasons.map(reasonText);
-	const why = reasons.length > 0 ? reasons.join('; ') : known ? known.meaning : 'no reason given';
-	const status = parsed.statusCode !== undefined && reasons.length === 0 ? ` (status ${parsed.statusCode})` : '';
-	const message = `Item ${itemIndex + 1}: Agile Telecom did not accept the SMS to ${body.destination}: ${why}${status}`;
-	const details = redactDeep(response, secrets) as JsonObject;
-	const error = new NodeApiError(
-		ctx.getNode(),
-		{ message, body: details },
-		{
-			message,
-			description: `${known?.todo ?? 'Check the reasons, the sender registration and the account credit in the Qlara portal.'} Message ID ${body.messageId}.`,
-			itemIndex,
-			...(code !== undefined ? { httpCode: String(code) } : {}),
-		},
-	);
-	error.message = message;
-	error.context.details = { messageId: body.messageId, destination: body.destination, response: details };
-	return error;
-}
-
-function outputJson(item: PreparedItem, parsed: ParsedResult, response: unknown): IDataObject {
+function outputJson(item: Prepared, result: QlaraResult, response: unknown): IDataObject {
 	const { body } = item;
 	const sent = response as QlaraSendResponse | undefined;
 	const segmentation = segmentSms(item.finalText);
 	const json: IDataObject = {
 		messageId: body.messageId,
 		destination: body.destination,
-		accepted: true,
+		accepted: result.accepted,
 		simulation: typeof sent?.simulation === 'boolean' ? sent.simulation : body.simulation === true,
 		encoding: segmentation.encoding,
 		parts: segmentation.parts,
 	};
 	if (segmentation.nonGsmCharacters.length > 0) json.nonGsmCharacters = segmentation.nonGsmCharacters;
-	if (parsed.unicode !== undefined) json.serverEncoding = parsed.unicode ? 'UCS-2' : 'GSM-7';
-	if (parsed.parts !== undefined) json.serverParts = parsed.parts;
-	if (parsed.channel !== undefined) json.channel = parsed.channel;
-	if (parsed.statusCode !== undefined) json.statusCode = parsed.statusCode;
+	if (result.unicode !== undefined) json.serverEncoding = result.unicode ? 'UCS-2' : 'GSM-7';
+	if (result.parts !== undefined) json.serverParts = result.parts;
+	if (result.channel !== undefined) json.channel = result.channel;
+	if (result.statusCode !== undefined) json.statusCode = result.statusCode;
+	if (result.accepted === false) json.reasons = result.reasons.map(reasonText);
 	// The quick-start shape returns the platform's own id next to ours (customerMessageId); keep both.
-	if (typeof sent?.messageId === 'string' && sent.messageId !== body.messageId) {
-		json.providerMessageId = sent.messageId;
-	}
+	if (typeof sent?.messageId === 'string' && sent.messageId !== body.messageId) json.providerMessageId = sent.messageId;
 	if (body.campaignId !== undefined) json.campaignId = body.campaignId;
 	if (body.scheduledDate !== undefined) json.scheduledDate = body.scheduledDate;
-	if (item.warnings.length > 0) json.warnings = item.warnings;
+	const warnings = [...item.warnings, ...(result.warning ? [result.warning] : [])];
+	if (warnings.length > 0) json.warnings = warnings;
 	return json;
 }
 
-function throughputSettings(ctx: IExecuteFunctions): { concurrency: number; ratePerSecond: number } {
-	const raw = ctx.getNodeParameter('throughput', 0, {}) as { maxConcurrency?: unknown; maxRequestsPerSecond?: unknown };
-	const concurrency = Math.floor(Number(raw.maxConcurrency ?? DEFAULT_MAX_CONCURRENCY));
-	const rate = Number(raw.maxRequestsPerSecond ?? DEFAULT_MAX_REQUESTS_PER_SECOND);
-	return {
-		concurrency: Number.isFinite(concurrency) && concurrency >= 1 ? Math.min(concurrency, 100) : DEFAULT_MAX_CONCURRENCY,
-		ratePerSecond: Number.isFinite(rate) && rate > 0 ? rate : DEFAULT_MAX_REQUESTS_PER_SECOND,
-	};
+/**
+ * The sending step: one request per item, at most `concurrency` in flight and `ratePerSecond` started, each SMS with
+ * its message id fixed before the first attempt. A refusal the documentation calls transient (429, 5xx inside the
+ * answer) is sent again with the same body; the rest is final. Without continue-on-fail it stops starting requests at
+ * the first failed item; those in flight finish, so what they sent is on record.
+ */
+class QlaraSender {
+	halt?: NodeApiError | NodeOperationError;
+	private stopped = false;
+	private fatal?: NodeApiError;
+	private readonly limiter: RateLimiter;
+	private readonly signal: AbortSignal | undefined;
+	private readonly continueOnFail: boolean;
+
+	constructor(
+		private readonly ctx: IExecuteFunctions,
+		private readonly connection: Connection,
+		private readonly settings: SendSettings,
+		private readonly ledger: RunLedger | undefined,
+		readonly outcomes: Array<ItemOutcome | undefined>,
+	) {
+		this.signal = ctx.getExecutionCancelSignal();
+		this.limiter = new RateLimiter({ ratePerSecond: settings.ratePerSecond, signal: this.signal });
+		this.continueOnFail = ctx.continueOnFail();
+	}
+
+	async run(items: Prepared[]): Promise<void> {
+		await mapWithConcurrency(items.length, this.settings.concurrency, async (k) => {
+			if (this.stopped) return;
+			const item = items[k];
+			const outcome = await this.sendItem(item);
+			this.outcomes[item.itemIndex] = outcome;
+			this.ledger?.record(item.itemIndex, outcome);
+			if ('error' in outcome && !this.continueOnFail) this.stopped = true;
+		});
+	}
+
+	private pacer(itemIndex: number): RequestPacer {
+		return {
+			beforeAttempt: async () =>
+				await this.limiter.acquire().catch(() => {
+					throw new NodeOperationError(this.ctx.getNode(), 'The execution was cancelled while waiting for the rate limit', { itemIndex });
+				}),
+			onRateLimited: (waitMs) => this.limiter.pause(waitMs),
+		};
+	}
+
+	private async sendItem(item: Prepared): Promise<ItemOutcome> {
+		const { itemIndex, body } = item;
+		const sent = (accepted: boolean | null) => [{ destination: body.destination, id: body.messageId, accepted }];
+		for (let round = 0; ; round++) {
+			const answer = this.fatal ?? (await this.request(item));
+			if (answer instanceof NodeApiError || answer instanceof NodeOperationError) {
+				if (failsEveryRequest(answer)) this.fatal ??= answer;
+				if (answer instanceof NodeOperationError && this.signal?.aborted) {
+					this.halt ??= answer;
+					this.stopped = true;
+				}
+				return { error: answer, sent: sent(mayHaveBeenSent(answer) ? null : false) };
+			}
+			const result = readQlaraResponse(answer.body);
+			const code = result.accepted === false ? refusalCode(result) : null;
+			if (code !== null && isTransientRefusal(code) && (await this.mayResend(round, code))) continue;
+			const json = outputJson(item, result, redactDeep(answer.body, this.connection.secrets));
+			if (result.accepted !== false || this.settings.refusalMode === 'output') return { json, sent: sent(result.accepted) };
+			const reasons = result.reasons.map(reasonText);
+			const refusal = { destination: body.destination, statusCode: code, reason: reasons.length ? reasons.join('; ') : undefined };
+			const error = refusalError(this.ctx.getNode(), itemIndex, [refusal], 0, json);
+			error.description = `${error.description ?? ''} Message ID ${body.messageId}.`;
+			return { error, sent: sent(false) };
+		}
+	}
+
+	private async request(item: Prepared): Promise<AgileResponse | NodeApiError | NodeOperationError> {
+		return await agileRequest(this.ctx, this.connection, {
+			method: 'POST',
+			url: this.connection.endpoints.qlaraSend,
+			body: item.body,
+			kind: 'send',
+			retry: this.settings.retry,
+			itemIndex: item.itemIndex,
+			pacer: this.pacer(item.itemIndex),
+		}).then(
+			(response): AgileResponse => response,
+			(error: unknown) => toItemError(this.ctx.getNode(), error, item.itemIndex),
+		);
+	}
+
+	/** Waits before resending a transiently refused SMS, when the Retry settings allow one more attempt. */
+	private async mayResend(round: number, code: number): Promise<boolean> {
+		const { retry } = this.settings;
+		if (this.stopped || round >= retry.maxRetries || (code === 429 && !retry.retryOnRateLimit)) return false;
+		const delay = backoffDelay(round + 1, retry);
+		if (code === 429) this.limiter.pause(delay);
+		try {
+			await sleep(delay, this.signal);
+			return true;
+		} catch {
+			return false;
+		}
+	}
 }
 
 /**
- * One request per item. Everything is validated before the first request; message ids are fixed before the
- * first attempt and the same body object is resent by every retry, so a retried SMS keeps its id.
+ * One request per item. Everything is validated before the first request; message ids are fixed before the first
+ * attempt (derived from the run, so a Retry On Fail try reuses them too), and an item an earlier try of this run
+ * already sent is not sent again: its recorded outcome is repeated.
  */
 export async function execute(
 	this: IExecuteFunctions,
 	items: INodeExecutionData[],
 	connection: Connection,
-): Promise<ItemOutcome[]> {
-	const node = this.getNode();
-	const continueOnFail = this.continueOnFail();
-	const timeZone = this.getTimezone();
-	const outcomes = new Array<ItemOutcome>(items.length);
-	const toSend: Array<{ itemIndex: number; item: PreparedItem }> = [];
-	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
-		const prepared = prepareItem(this, itemIndex, timeZone);
-		if ('error' in prepared) {
-			if (!continueOnFail) throw prepared.error;
-			outcomes[itemIndex] = prepared;
-		} else {
-			toSend.push({ itemIndex, item: prepared.item });
-		}
+): Promise<OperationResult> {
+	const settings = readSettings(this);
+	const scope = runScope(this);
+	const { valid, outcomes } = prepareItems(this, items.length, itemPreparer(this, items, settings, new IdSource(scope)));
+	const ledger = RunLedger.open(this, scope);
+	const toSend: Prepared[] = [];
+	for (const { itemIndex, value } of valid) {
+		const earlier = ledger?.get(itemIndex)?.outcome;
+		if (!earlier) toSend.push(value);
+		else outcomes[itemIndex] = 'json' in earlier ? { ...earlier, json: { ...earlier.json, fromEarlierTry: true } } : earlier;
 	}
-
-	const retry = getRetrySettings(this);
-	const { concurrency, ratePerSecond } = throughputSettings(this);
-	const signal = this.getExecutionCancelSignal();
-	const limiter = new RateLimiter({ ratePerSecond, signal });
-
-	const sendOne = async (itemIndex: number, item: PreparedItem): Promise<ItemOutcome> => {
-		const pacer: RequestPacer = {
-			beforeAttempt: async () =>
-				await limiter.acquire().catch(() => {
-					throw new NodeOperationError(node, 'The execution was cancelled while waiting for the rate limit', {
-						itemIndex,
-					});
-				}),
-			onRateLimited: (waitMs) => limiter.pause(waitMs),
-		};
-		return await agileRequest<QlaraSendResponse>(this, connection, {
-			method: 'POST',
-			url: connection.endpoints.qlaraSend,
-			body: item.body,
-			kind: 'send',
-			retry,
-			itemIndex,
-			pacer,
-		}).then(
-			(response): ItemOutcome => {
-				const parsed = parseResult(response.body);
-				if (!parsed.accepted) {
-					return { error: rejectionError(this, itemIndex, item.body, parsed, response.body, connection.secrets) };
-				}
-				return { json: outputJson(item, parsed, response.body) };
-			},
-			(error: unknown): ItemOutcome => ({ error: toItemError(node, error, itemIndex) }),
-		);
-	};
-
-	await mapWithConcurrency(toSend.length, concurrency, async (k, stop) => {
-		const { itemIndex, item } = toSend[k];
-		const outcome = await sendOne(itemIndex, item);
-		outcomes[itemIndex] = outcome;
-		if ('error' in outcome && (!continueOnFail || signal?.aborted)) {
-			stop();
-			throw outcome.error;
-		}
-	});
-	return outcomes;
+	const sender = new QlaraSender(this, connection, settings, ledger, outcomes);
+	await sender.run(toSend);
+	return { outcomes: sender.outcomes, halt: sender.halt };
 }

@@ -1,14 +1,12 @@
-import { randomUUID } from 'crypto';
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
-import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError, sleep } from 'n8n-workflow';
 
 import { getRetrySettings } from '../../descriptions/retry';
+import type { RefusalMode } from '../../descriptions/send';
 import {
 	API_DEFAULTS,
 	BATCH_DEFAULTS,
 	MAX_CONCURRENCY,
-	flatten,
-	generateId,
 	hexProblem,
 	messageSegmentation,
 	packRequests,
@@ -17,495 +15,464 @@ import {
 	type BatchMessage,
 	type BatchRequestBody,
 	type DestinationResult,
+	type ParsedBatchResponse,
 } from '../../helpers/batch';
 import { mapWithConcurrency } from '../../helpers/concurrency';
-import { toAgileDate } from '../../helpers/dates';
-import { invalidField, normalizePhoneNumber, senderProblem, splitList } from '../../helpers/validation';
-import { apiError, destinationRejectedError } from '../../transport/errors';
+import { checkSchedule } from '../../helpers/dates';
+import { IdSource } from '../../helpers/ids';
+import { fieldReader, parameterReader, readField, type ItemReader } from '../../helpers/parameters';
+import { fillMergeFields } from '../../helpers/placeholders';
+import { checkBody, checkDestinations, checkSender, invalidField, splitList } from '../../helpers/validation';
+import { asText, clampInteger } from '../../helpers/values';
+import { apiError, failsEveryRequest, isTransientRefusal, mayHaveBeenSent, refusalError } from '../../transport/errors';
 import { agileRequest, type AgileResponse, type Connection } from '../../transport/request';
-import type { ItemOutcome } from '../outcome';
+import { backoffDelay, type RetrySettings } from '../../transport/retry';
+import { RunLedger, runScope } from '../ledger';
+import { prepareItems, toItemError, type ItemOutcome, type OperationResult, type SentMessage } from '../outcome';
+import { BATCH_INPUT_FIELDS } from './sendBatch.description';
 
-const displayOptions = { show: { resource: ['sms'], operation: ['sendBatch'] } };
+export { description } from './sendBatch.description';
 
-// Defaults below are literals because n8n's lint reads them statically; a test checks they equal
-// API_DEFAULTS and BATCH_DEFAULTS.
-export const description: INodeProperties[] = [
-	{
-		displayName: 'Destinations',
-		name: 'destinations',
-		type: 'string',
-		required: true,
-		default: '',
-		placeholder: '+393351234567, +393409876543',
-		description:
-			'Phone numbers in international format (+ or 00, country code, number), separated by commas or new lines. An expression may also return an array. Every number gets the same text.',
-		displayOptions,
-	},
-	{
-		displayName: 'Sender',
-		name: 'sender',
-		type: 'string',
-		required: true,
-		default: '',
-		placeholder: 'InfoSMS',
-		description:
-			'Up to 11 letters and digits without spaces, or up to 16 digits. Some countries require it to be registered first.',
-		displayOptions,
-	},
-	{
-		displayName: 'Body',
-		name: 'body',
-		type: 'string',
-		required: true,
-		default: '',
-		typeOptions: { rows: 4 },
-		description:
-			'The text of the SMS. Over 160 GSM characters (70 with emoji or other non-GSM characters) it is sent as several parts, each billed.',
-		displayOptions,
-	},
-	{
-		displayName: 'Message Options',
-		name: 'messageOptions',
-		type: 'collection',
-		placeholder: 'Add Option',
-		default: {},
-		displayOptions,
-		options: [
-			{
-				displayName: 'Hex Body',
-				name: 'hexBody',
-				type: 'boolean',
-				default: false,
-				description: 'Whether Body is hexadecimal bytes (two hex digits per byte) instead of text',
-			},
-			{
-				displayName: 'IDs',
-				name: 'ids',
-				type: 'string',
-				default: '',
-				placeholder: 'order-1001, order-1002',
-				description:
-					'Your own message IDs, one per destination and in the same order, separated by commas or new lines. Delivery reports carry them. When empty, the node generates one per destination (a UUID) and outputs it.',
-			},
-			{
-				displayName: 'Scheduling',
-				name: 'scheduling',
-				type: 'dateTime',
-				default: '',
-				description:
-					"When to send. A time without an offset is read in the workflow's time zone; empty sends now.",
-			},
-			{
-				displayName: 'UDH Data',
-				name: 'udhData',
-				type: 'string',
-				default: '',
-				placeholder: '050003CC0201',
-				description: 'User data header in hex, prepended to the message (for binary or manually concatenated SMS)',
-			},
-		],
-	},
-	{
-		displayName: 'Request Options',
-		name: 'requestOptions',
-		type: 'collection',
-		placeholder: 'Add Option',
-		default: {},
-		description:
-			'Options of the whole request, read from the first input item. An option is sent only when added here; otherwise Agile Telecom applies its default.',
-		displayOptions,
-		options: [
-			{
-				displayName: 'Enable Concatenated',
-				name: 'enableConcatenated',
-				type: 'boolean',
-				default: true,
-				description:
-					'Whether a long text is sent as several parts. When off, Agile Telecom truncates it to one part. Applies to every message of the request; read from the first item.',
-			},
-			{
-				displayName: 'Enable Delivery',
-				name: 'enableDelivery',
-				type: 'boolean',
-				default: true,
-				description:
-					"Whether to request delivery reports, sent to the callback URL set in the Agile Telecom portal. Applies to every message of the request; read from the first item.",
-			},
-			{
-				displayName: 'Enable Unicode',
-				name: 'enableUnicode',
-				type: 'boolean',
-				default: true,
-				description:
-					'Whether texts with characters outside the GSM alphabet (emoji, È, Cyrillic …) are sent as Unicode. When off, Agile Telecom removes or replaces those characters. Read from the first item.',
-			},
-			{
-				displayName: 'Global ID',
-				name: 'globalId',
-				type: 'string',
-				default: '',
-				description:
-					'Your ID for the submission, echoed in delivery reports. Sent in every request of this run; when empty the node generates one per request (a UUID) and outputs it. Read from the first item.',
-			},
-			{
-				displayName: 'Max ID Length',
-				name: 'maxIdLen',
-				type: 'number',
-				typeOptions: { minValue: 1 },
-				default: 64,
-				description: 'Longest message ID accepted, in characters. Applies to the whole request; read from the first item.',
-			},
-			{
-				displayName: 'Simulation',
-				name: 'simulation',
-				type: 'boolean',
-				default: false,
-				description:
-					'Whether Agile Telecom only validates the request without sending any SMS. Applies to the whole request; read from the first item.',
-			},
-		],
-	},
-	{
-		displayName: 'Batching',
-		name: 'batching',
-		type: 'collection',
-		placeholder: 'Add Batching Option',
-		default: {},
-		description: 'How input items are packed into requests. Read from the first input item.',
-		displayOptions,
-		options: [
-			{
-				displayName: 'Concurrency',
-				name: 'concurrency',
-				type: 'number',
-				typeOptions: { minValue: 1, maxValue: MAX_CONCURRENCY },
-				default: 2,
-				description: `How many requests may be in flight at once (1 to ${MAX_CONCURRENCY})`,
-			},
-			{
-				displayName: 'Max Destinations per Request',
-				name: 'maxDestinationsPerRequest',
-				type: 'number',
-				typeOptions: { minValue: 1 },
-				default: 5000,
-				description:
-					'A request is closed before it would exceed this many destinations. An item with more destinations than this is rejected: split its list over several items.',
-			},
-			{
-				displayName: 'Messages per Request',
-				name: 'messagesPerRequest',
-				type: 'number',
-				typeOptions: { minValue: 1 },
-				default: 500,
-				description:
-					'How many input items (messages) go into one request. If Agile Telecom answers 413 (too large), the node halves the request and sends both halves.',
-			},
-		],
-	},
-];
-
-interface RequestOptions {
-	globalId?: string;
-	maxIdLen?: number;
-	enableConcatenated?: boolean;
-	enableUnicode?: boolean;
-	enableDelivery?: boolean;
-	simulation?: boolean;
+interface BatchSettings {
+	/** The request-level fields the user added, and only those. */
+	requestFields: Omit<BatchRequestBody, 'globalId' | 'messages'>;
+	maxIdLen: number;
+	messagesPerRequest: number;
+	maxDestinations: number;
+	concurrency: number;
+	userGlobalId?: string;
+	segmentation: { enableUnicode: boolean; enableConcatenated: boolean };
+	refusalMode: RefusalMode;
+	retry: RetrySettings;
+	timeZone: string;
 }
 
-interface MessageOptions {
-	ids?: unknown;
-	scheduling?: unknown;
-	hexBody?: boolean;
-	udhData?: string;
+/** Everything that is the same for every item, read once per execution. */
+function readSettings(ctx: IExecuteFunctions): BatchSettings {
+	const requestOptions = ctx.getNodeParameter('requestOptions', 0, {}) as IDataObject;
+	const batching = ctx.getNodeParameter('batching', 0, {}) as IDataObject;
+	const maxIdLen = clampInteger(requestOptions.maxIdLen, API_DEFAULTS.maxIdLen, 1);
+	const requestFields: BatchSettings['requestFields'] = {};
+	if (requestOptions.maxIdLen !== undefined) requestFields.maxIdLen = maxIdLen;
+	for (const key of ['enableConcatenated', 'enableUnicode', 'enableDelivery', 'simulation', 'skipRcsOverride'] as const) {
+		if (requestOptions[key] !== undefined) requestFields[key] = Boolean(requestOptions[key]);
+	}
+	return {
+		requestFields,
+		maxIdLen,
+		messagesPerRequest: clampInteger(batching.messagesPerRequest, BATCH_DEFAULTS.messagesPerRequest, 1),
+		maxDestinations: clampInteger(batching.maxDestinationsPerRequest, BATCH_DEFAULTS.maxDestinationsPerRequest, 1),
+		concurrency: clampInteger(batching.concurrency, BATCH_DEFAULTS.concurrency, 1, MAX_CONCURRENCY),
+		userGlobalId: asText(requestOptions.globalId)?.trim() || undefined,
+		segmentation: {
+			enableUnicode: requestFields.enableUnicode ?? API_DEFAULTS.enableUnicode,
+			enableConcatenated: requestFields.enableConcatenated ?? API_DEFAULTS.enableConcatenated,
+		},
+		refusalMode: ctx.getNodeParameter('rejectedDestinations', 0, 'fail') === 'output' ? 'output' : 'fail',
+		retry: getRetrySettings(ctx),
+		timeZone: ctx.getTimezone(),
+	};
 }
 
-interface BatchingOptions {
-	messagesPerRequest?: number;
-	maxDestinationsPerRequest?: number;
-	concurrency?: number;
+/** Where each message field comes from, and how an error names it. */
+interface MessageReaders {
+	destinations: ItemReader;
+	sender: ItemReader;
+	body: ItemReader;
+	ids: ItemReader;
+	scheduling: ItemReader;
+	options: ItemReader;
+	label: Record<'destinations' | 'sender' | 'body' | 'ids' | 'scheduling', string>;
 }
 
-/** A validated item, ready to send. */
-interface Prepared {
+function messageReaders(ctx: IExecuteFunctions, items: INodeExecutionData[]): MessageReaders {
+	const options = parameterReader(ctx, 'messageOptions', {});
+	const sender = parameterReader(ctx, 'sender', '');
+	if (ctx.getNodeParameter('dataMode', 0, 'defineBelow') !== 'autoMapInputData') {
+		return {
+			destinations: parameterReader(ctx, 'destinations', ''),
+			sender,
+			body: parameterReader(ctx, 'body', ''),
+			ids: (i) => (options(i) as IDataObject).ids,
+			scheduling: (i) => (options(i) as IDataObject).scheduling,
+			options,
+			label: { destinations: 'Destinations', sender: 'Sender', body: 'Body', ids: 'IDs', scheduling: 'Scheduling' },
+		};
+	}
+	const names = { ...BATCH_INPUT_FIELDS, ...(ctx.getNodeParameter('inputFields', 0, {}) as Partial<typeof BATCH_INPUT_FIELDS>) };
+	const field = (name: string) => fieldReader(items, name);
+	const senderField = field(names.senderField);
+	return {
+		destinations: field(names.destinationsField),
+		sender: (i) => {
+			const own = senderField(i);
+			return own === undefined || own === null || own === '' ? sender(i) : own;
+		},
+		body: field(names.bodyField),
+		ids: field(names.idsField),
+		scheduling: field(names.schedulingField),
+		options,
+		label: {
+			destinations: `Destinations (field "${names.destinationsField}")`,
+			sender: `Sender (field "${names.senderField}" or the Sender parameter)`,
+			body: `Body (field "${names.bodyField}")`,
+			ids: `IDs (field "${names.idsField}")`,
+			scheduling: `Scheduling (field "${names.schedulingField}")`,
+		},
+	};
+}
+
+/** A valid item: its message (all its destinations), and per destination the result once known. */
+interface Entry {
 	itemIndex: number;
 	message: BatchMessage;
 	encoding: BatchEncoding;
 	parts: number;
+	/** Numbers given twice in the item, sent once. */
+	repeated: string[];
+	results: Array<DestinationResult | undefined>;
+	/** The submission that first carried the item. */
+	globalId?: string;
+	/** What the answer to that submission said of the whole request. */
+	answer?: Pick<ParsedBatchResponse, 'credit' | 'processedMessages' | 'processedSmsParts' | 'warning'>;
+	/** A failure of a whole request that carried some of its destinations. */
+	failure?: NodeApiError | NodeOperationError;
 }
 
-function positiveInteger(value: unknown, fallback: number, max = Number.MAX_SAFE_INTEGER): number {
-	const n = Math.floor(Number(value));
-	return Number.isFinite(n) && n >= 1 ? Math.min(n, max) : fallback;
-}
-
-function text(value: unknown): string | undefined {
-	if (typeof value === 'string') return value;
-	if (typeof value === 'number' || typeof value === 'boolean') return String(value);
-	return undefined;
-}
-
-function hasExpression(value: unknown): boolean {
-	if (typeof value === 'string') return value.startsWith('=');
-	if (Array.isArray(value)) return value.some(hasExpression);
-	if (value && typeof value === 'object') return Object.values(value).some(hasExpression);
-	return false;
-}
-
-// Statuses that hold for every request of this credential: once seen, further requests would fail the same way.
-const FAILS_EVERY_REQUEST = new Set(['401', '403', '404', '415']);
-
-export async function execute(
-	this: IExecuteFunctions,
+/** Validates one item into an Entry, or says which field is wrong. Nothing is sent before every item passed. */
+function entryPreparer(
+	ctx: IExecuteFunctions,
 	items: INodeExecutionData[],
-	connection: Connection,
-): Promise<ItemOutcome[]> {
-	const node = this.getNode();
-	const continueOnFail = this.continueOnFail();
-	const timeZone = this.getTimezone();
-	const requestOptions = this.getNodeParameter('requestOptions', 0, {}) as RequestOptions;
-	const batching = this.getNodeParameter('batching', 0, {}) as BatchingOptions;
-	const retry = getRetrySettings(this);
-
-	const maxIdLen = positiveInteger(requestOptions.maxIdLen, API_DEFAULTS.maxIdLen);
-	const messagesPerRequest = positiveInteger(batching.messagesPerRequest, BATCH_DEFAULTS.messagesPerRequest);
-	const maxDestinations = positiveInteger(batching.maxDestinationsPerRequest, BATCH_DEFAULTS.maxDestinationsPerRequest);
-	const concurrency = positiveInteger(batching.concurrency, BATCH_DEFAULTS.concurrency, MAX_CONCURRENCY);
-	const userGlobalId = text(requestOptions.globalId)?.trim() || undefined;
-
-	// Only what the user added goes into the body, so it is exactly predictable from the parameters.
-	const requestFields: Omit<BatchRequestBody, 'globalId' | 'messages'> = {};
-	if (requestOptions.maxIdLen !== undefined) requestFields.maxIdLen = maxIdLen;
-	for (const key of ['enableConcatenated', 'enableUnicode', 'enableDelivery', 'simulation'] as const) {
-		if (requestOptions[key] !== undefined) requestFields[key] = Boolean(requestOptions[key]);
-	}
-	const segmentationOptions = {
-		enableUnicode: requestFields.enableUnicode ?? API_DEFAULTS.enableUnicode,
-		enableConcatenated: requestFields.enableConcatenated ?? API_DEFAULTS.enableConcatenated,
-	};
-	const simulation = requestFields.simulation === true;
-
-	const outcomes = new Array<ItemOutcome>(items.length);
-	const prepared: Array<Prepared | undefined> = [];
-
-	/**
-	 * Reads a parameter per item only when it holds an expression. Resolving an expression is by far the
-	 * largest per-item cost (n8n builds a data proxy for every call), and a fixed value is the same for
-	 * every item, so it is read once.
-	 */
-	const perItem = (name: string, fallback: unknown): ((i: number) => unknown) => {
-		if (!hasExpression(this.getNodeParameter(name, 0, fallback, { rawExpressions: true }))) {
-			const value = this.getNodeParameter(name, 0, fallback);
-			return () => value;
-		}
-		return (i) => this.getNodeParameter(name, i, fallback);
-	};
-	const readDestinations = perItem('destinations', '');
-	const readSender = perItem('sender', '');
-	const readBody = perItem('body', '');
-	const readMessageOptions = perItem('messageOptions', {});
-
-	const prepare = (i: number): Prepared | { error: ReturnType<typeof invalidField> } => {
-		const fail = (field: string, problem: string) => ({ error: invalidField(node, i, field, problem) });
-
-		const rawDestinations = splitList(readDestinations(i));
-		if (rawDestinations.length === 0) return fail('Destinations', 'at least one phone number is required');
-		const destinations: string[] = [];
-		for (const raw of rawDestinations) {
-			const { number, problem } = normalizePhoneNumber(raw);
-			if (!number) return fail('Destinations', problem ?? `"${raw}" is not a phone number`);
-			destinations.push(number);
-		}
-		if (destinations.length > maxDestinations) {
+	settings: BatchSettings,
+	ids: IdSource,
+): (itemIndex: number) => Entry | NodeOperationError {
+	const node = ctx.getNode();
+	const read = messageReaders(ctx, items);
+	const { label } = read;
+	const owners = new Map<string, number>();
+	return (i) => {
+		const fail = (field: string, problem: string) => invalidField(node, i, field, problem);
+		const options = read.options(i) as IDataObject;
+		const destinations = checkDestinations(read.destinations(i));
+		if (destinations.problem !== undefined) return fail(label.destinations, destinations.problem);
+		const { numbers, repeated, given, kept } = destinations.value;
+		if (numbers.length > settings.maxDestinations) {
 			return fail(
-				'Destinations',
-				`${destinations.length} numbers are more than Max Destinations per Request (${maxDestinations}). Split the list over several items, or raise that setting`,
+				label.destinations,
+				`${numbers.length} numbers are more than Max Destinations per Request (${settings.maxDestinations}). Split the list over several items, or raise that setting`,
 			);
 		}
+		const sender = checkSender(read.sender(i));
+		if (sender.problem !== undefined) return fail(label.sender, sender.problem);
 
-		const senderValue = text(readSender(i));
-		const sender = senderValue?.trim() ?? '';
-		const senderIssue = senderProblem(sender);
-		if (senderIssue) return fail('Sender', senderIssue);
-
-		const options = readMessageOptions(i) as MessageOptions;
 		const hexBody = options.hexBody === true;
-		const body = text(readBody(i));
-		if (body === undefined) return fail('Body', 'must be text');
-		if (body.trim() === '') return fail('Body', 'is empty');
-		if (hexBody) {
-			const problem = hexProblem(body);
-			if (problem) return fail('Body', `with Hex Body on, ${problem}`);
-		}
-
-		let ids: string[];
-		const givenIds = splitList(options.ids);
-		if (givenIds.length > 0) {
-			if (givenIds.length !== destinations.length) {
-				return fail(
-					'IDs',
-					`${givenIds.length} IDs for ${destinations.length} destinations; give exactly one ID per destination, in the same order`,
-				);
+		let body = checkBody(read.body(i));
+		if (body.problem !== undefined) return fail(label.body, body.problem);
+		if (options.mergeFields === true) {
+			const filled = fillMergeFields(body.value, (name) => readField(items[i].json, name));
+			if (filled.missing !== undefined) {
+				return fail(label.body, `the item has no text field "${filled.missing}" for {${filled.missing}} (Merge Fields is on)`);
 			}
-			const tooLong = givenIds.find((id) => id.length > maxIdLen);
-			if (tooLong) return fail('IDs', `"${tooLong}" is longer than Max ID Length (${maxIdLen} characters)`);
-			ids = givenIds;
-		} else {
-			ids = destinations.map(() => generateId(maxIdLen));
+			body = checkBody(filled.text);
+			if (body.problem !== undefined) return fail(label.body, `${body.problem} once its merge fields are filled`);
+		}
+		if (hexBody) {
+			const problem = hexProblem(body.value);
+			if (problem) return fail(label.body, `with Hex Body on, ${problem}`);
 		}
 
-		const message: BatchMessage = { destinations, ids, sender, body };
+		const givenIds = splitList(read.ids(i));
+		if (givenIds.length > 0 && givenIds.length !== given) {
+			return fail(label.ids, `${givenIds.length} IDs for ${given} destinations; give exactly one ID per destination, in the same order`);
+		}
+		const messageIds = givenIds.length > 0 ? kept.map((k) => givenIds[k]) : numbers.map((n) => ids.id(settings.maxIdLen, 'item', i, n));
+		for (const id of givenIds.length > 0 ? messageIds : []) {
+			if (id.length > settings.maxIdLen) return fail(label.ids, `"${id}" is longer than Max ID Length (${settings.maxIdLen} characters)`);
+			const owner = owners.get(id);
+			if (owner !== undefined) {
+				return fail(label.ids, `"${id}" is already the ID of ${owner === i ? 'another destination of this item' : `item ${owner + 1}`}; every SMS needs its own ID`);
+			}
+			owners.set(id, i);
+		}
+
+		const message: BatchMessage = { destinations: numbers, ids: messageIds, sender: sender.value, body: body.value };
 		if (options.hexBody !== undefined) message.hexBody = hexBody;
-		const udhData = text(options.udhData)?.trim();
+		const udhData = asText(options.udhData)?.trim();
 		if (udhData) {
 			const problem = hexProblem(udhData);
 			if (problem) return fail('UDH Data', problem);
 			message.udhData = udhData;
 		}
-		if (options.scheduling !== undefined && options.scheduling !== null && options.scheduling !== '') {
-			const scheduling = toAgileDate(options.scheduling, timeZone);
-			if (!scheduling) {
-				return fail(
-					'Scheduling',
-					`"${String(options.scheduling)}" is not a date and time. Use an ISO date such as 2026-05-20T08:30:00+02:00 or an n8n date`,
-				);
-			}
-			message.scheduling = scheduling;
-		}
-		const { encoding, parts } = messageSegmentation(body, { hexBody, ...segmentationOptions });
-		return { itemIndex: i, message, encoding, parts };
-	};
+		const scheduling = checkSchedule(read.scheduling(i), settings.timeZone);
+		if (scheduling.problem !== undefined) return fail(label.scheduling, scheduling.problem);
+		if (scheduling.value !== undefined) message.scheduling = scheduling.value;
 
-	// Every item is validated before anything is sent: without continue-on-fail one bad row sends nothing.
-	for (let i = 0; i < items.length; i++) {
-		const result = prepare(i);
-		if ('error' in result) {
-			if (!continueOnFail) throw result.error;
-			outcomes[i] = result;
-		} else {
-			prepared.push(result);
+		const { encoding, parts } = messageSegmentation(body.value, { hexBody, ...settings.segmentation });
+		return { itemIndex: i, message, encoding, parts, repeated, results: new Array(numbers.length) };
+	};
+}
+
+/** The destinations of one entry that go into one request, by position in the entry's message. */
+interface Slice {
+	entry: Entry;
+	indices: number[];
+}
+
+/** What the item says as output, built from the per-destination results once all are known. */
+function outputJson(entry: Entry, simulation: boolean): IDataObject {
+	const results = entry.results as DestinationResult[];
+	const verdict = results.every((r) => r.accepted === true) ? true : results.some((r) => r.accepted === false) ? false : null;
+	const json: IDataObject = {
+		accepted: verdict,
+		globalId: entry.globalId ?? null,
+		encoding: entry.encoding,
+		parts: entry.parts,
+		results,
+	};
+	if (simulation) json.simulation = true;
+	if (entry.repeated.length > 0) json.repeatedDestinations = entry.repeated;
+	const answer = entry.answer ?? {};
+	for (const key of ['credit', 'processedMessages', 'processedSmsParts', 'warning'] as const) {
+		if (answer[key] !== undefined) json[key] = answer[key];
+	}
+	return json;
+}
+
+/**
+ * The sending step: sends planned requests with bounded concurrency, splits a request on 413, resends destinations
+ * refused for a transient reason (per-destination 429/5xx) with their same ids, and turns every item's results into
+ * its outcome as soon as they are all known. Without continue-on-fail it stops starting requests at the first
+ * failed item; requests already in flight finish, so what they sent is on record.
+ */
+class BatchSender {
+	readonly outcomes: Array<ItemOutcome | undefined>;
+	halt?: NodeApiError | NodeOperationError;
+	private stopped = false;
+	private fatal?: NodeApiError;
+	/** Smallest message count that got a 413: later requests that large are halved before sending. */
+	private tooLargeAt = Number.POSITIVE_INFINITY;
+	private readonly continueOnFail: boolean;
+	private readonly signal: AbortSignal | undefined;
+
+	constructor(
+		private readonly ctx: IExecuteFunctions,
+		private readonly connection: Connection,
+		private readonly settings: BatchSettings,
+		private readonly ids: IdSource,
+		private readonly ledger: RunLedger | undefined,
+		outcomes: Array<ItemOutcome | undefined>,
+		private readonly entryCount: number,
+	) {
+		this.outcomes = outcomes;
+		this.continueOnFail = ctx.continueOnFail();
+		this.signal = ctx.getExecutionCancelSignal();
+	}
+
+	async run(requests: Slice[][]): Promise<void> {
+		await mapWithConcurrency(requests.length, this.settings.concurrency, async (k) => await this.send(requests[k], 0));
+	}
+
+	/** Never the same globalId twice (JSend code 20): a user's one is kept only for a run sent as one request. */
+	private globalIdFor(request: Slice[], round: number): string {
+		const first = request[0].entry.itemIndex;
+		const last = request[request.length - 1].entry.itemIndex;
+		const { userGlobalId } = this.settings;
+		if (userGlobalId === undefined) return this.ids.uuid('request', first, last, round);
+		const whole = round === 0 && request.length === this.entryCount && request.every((s) => s.indices.length === s.entry.message.destinations.length);
+		return whole ? userGlobalId : `${userGlobalId}-${first + 1}-${last + 1}${round > 0 ? `-r${round}` : ''}`;
+	}
+
+	private async send(request: Slice[], round: number): Promise<void> {
+		if (this.stopped) return;
+		if (this.fatal) return this.failRequest(request, this.fatal);
+		if (request.length > 1 && request.length >= this.tooLargeAt) return await this.sendHalves(request, round);
+
+		const messages = request.map(sliceMessage);
+		const globalId = this.globalIdFor(request, round);
+		const body: BatchRequestBody = { globalId, ...this.settings.requestFields, messages };
+		const answer = await agileRequest(this.ctx, this.connection, {
+			method: 'POST',
+			url: this.connection.endpoints.batchSend,
+			body,
+			kind: 'send',
+			retry: this.settings.retry,
+			itemIndex: request[0].entry.itemIndex,
+			passThrough: [413],
+		}).then(
+			(response): AgileResponse => response,
+			(error: unknown) => toItemError(this.ctx.getNode(), error, request[0].entry.itemIndex),
+		);
+		if (answer instanceof NodeApiError || answer instanceof NodeOperationError) return this.failRequest(request, answer);
+		if (answer.statusCode === 413) return await this.tooLarge(request, round, answer);
+
+		const parsed = readBatchResponse(answer.body, messages, globalId);
+		const transient: Slice[] = [];
+		request.forEach((slice, k) => {
+			const retry: number[] = [];
+			slice.indices.forEach((index, d) => {
+				const result = parsed.results[k][d];
+				if (round > 0 && result.globalId === undefined && parsed.globalId !== slice.entry.globalId) result.globalId = parsed.globalId;
+				slice.entry.results[index] = result;
+				if (result.accepted === false && isTransientRefusal(result.statusCode)) retry.push(index);
+			});
+			if (slice.entry.globalId === undefined) {
+				slice.entry.globalId = parsed.globalId;
+				slice.entry.answer = { credit: parsed.credit, processedMessages: parsed.processedMessages, processedSmsParts: parsed.processedSmsParts, warning: parsed.warning };
+			}
+			if (retry.length > 0) transient.push({ entry: slice.entry, indices: retry });
+		});
+		if (transient.length > 0) await this.resend(transient, round);
+		for (const slice of request) this.settle(slice.entry);
+	}
+
+	/**
+	 * Destinations refused inside a 2xx for a reason the documentation calls "not accepted, send again" (429, 5xx)
+	 * are sent again, with their same ids, as long as the Retry settings allow; the others never are.
+	 */
+	private async resend(slices: Slice[], round: number): Promise<void> {
+		const { retry } = this.settings;
+		const throttled = slices.some((s) => s.indices.some((i) => s.entry.results[i]?.statusCode === 429));
+		if (this.stopped || round >= retry.maxRetries || (throttled && !retry.retryOnRateLimit)) return;
+		try {
+			await sleep(backoffDelay(round + 1, retry), this.signal);
+		} catch {
+			this.halt ??= new NodeOperationError(this.ctx.getNode(), 'The execution was cancelled while waiting to resend refused destinations');
+			this.stopped = true;
+			return;
+		}
+		await this.send(slices, round + 1);
+	}
+
+	private async sendHalves(request: Slice[], round: number): Promise<void> {
+		const middle = Math.ceil(request.length / 2);
+		await this.send(request.slice(0, middle), round);
+		await this.send(request.slice(middle), round);
+	}
+
+	/** A 413 was not accepted, so sending the halves cannot duplicate anything. */
+	private async tooLarge(request: Slice[], round: number, answer: AgileResponse): Promise<void> {
+		if (request.length > 1) {
+			this.tooLargeAt = Math.min(this.tooLargeAt, request.length);
+			return await this.sendHalves(request, round);
+		}
+		const { entry } = request[0];
+		this.failRequest(
+			request,
+			apiError(this.ctx.getNode(), {
+				status: 413,
+				body: answer.body,
+				secrets: this.connection.secrets,
+				itemIndex: entry.itemIndex,
+				detail: `Item ${entry.itemIndex + 1} is too large even alone (${entry.message.destinations.length} destinations): split its destinations over several items or shorten the text`,
+			}),
+		);
+	}
+
+	/**
+	 * A whole request failed. If it may have gone through (5xx, timeout, a cancel in flight), its destinations are
+	 * unknown, on record, and never sent again; otherwise they were not sent, and a later try may send them.
+	 */
+	private failRequest(request: Slice[], error: NodeApiError | NodeOperationError): void {
+		const unknown = mayHaveBeenSent(error);
+		if (failsEveryRequest(error)) this.fatal ??= error;
+		if (error instanceof NodeOperationError && this.signal?.aborted) {
+			this.halt ??= error;
+			this.stopped = true;
+		}
+		const reason = error instanceof NodeApiError && error.httpCode ? (/^\d+$/.test(error.httpCode) ? `HTTP ${error.httpCode}` : error.httpCode) : 'cancelled';
+		const status = `${unknown ? 'unknown' : 'not sent'}: ${reason} (see the error)`;
+		for (const { entry, indices } of request) {
+			for (const index of indices) {
+				// A destination refused by an earlier round keeps that answer when its resend provably sent nothing.
+				if (!unknown && entry.results[index] !== undefined) continue;
+				const destination = entry.message.destinations[index];
+				entry.results[index] = { destination, id: entry.message.ids[index], accepted: unknown ? null : false, statusCode: null, status };
+			}
+			entry.failure ??= error;
+			this.settle(entry);
 		}
 	}
 
-	// A failure that will repeat for every request (bad credentials, IP not allowed, wrong URL).
-	let fatal: NodeApiError | undefined;
-	// Smallest message count that got a 413: later requests that large are halved before sending.
-	let tooLargeAt = Number.POSITIVE_INFINITY;
-	const url = connection.endpoints.batchSend;
-
-	/**
-	 * An entry is released once its item has an outcome: that frees its message for the garbage collector
-	 * (100,000 items) and makes sending an item twice impossible rather than merely unlikely.
-	 */
-	const entryAt = (k: number): Prepared => {
-		const entry = prepared[k];
-		if (!entry) {
-			throw new NodeOperationError(node, 'Internal error: a batch entry was used after its result (please report it)');
-		}
-		return entry;
-	};
-	const settle = (k: number, outcome: ItemOutcome) => {
-		const { itemIndex } = entryAt(k);
-		prepared[k] = undefined;
-		if ('error' in outcome && !continueOnFail) throw outcome.error;
-		outcomes[itemIndex] = outcome;
-	};
-
-	const sendHalves = async (start: number, end: number) => {
-		const middle = start + Math.ceil((end - start) / 2);
-		await send(start, middle);
-		await send(middle, end);
-	};
-
-	const send = async (start: number, end: number): Promise<void> => {
-		if (fatal) {
-			for (let k = start; k < end; k++) settle(k, { error: fatal });
-			return;
-		}
-		if (end - start > 1 && end - start >= tooLargeAt) return await sendHalves(start, end);
-
-		const messages = new Array<BatchMessage>(end - start);
-		for (let k = start; k < end; k++) messages[k - start] = entryAt(k).message;
-		// Generated once, before the first attempt, so every retry of this request is byte-identical.
-		const globalId = userGlobalId ?? flatten(randomUUID());
-		const body: BatchRequestBody = { globalId, ...requestFields, messages };
-		const request = agileRequest(this, connection, {
-			method: 'POST',
-			url,
-			body,
-			kind: 'send',
-			retry,
-			itemIndex: entryAt(start).itemIndex,
-			passThrough: [413],
-		});
-		let response: AgileResponse;
-		if (continueOnFail) {
-			const settled = await request.then(
-				(r) => ({ r }),
-				(error: unknown) => ({ error }),
-			);
-			if ('error' in settled) {
-				// Cancellation and other non-API failures end the run even with continue-on-fail.
-				if (!(settled.error instanceof NodeApiError)) throw settled.error;
-				if (settled.error.httpCode && FAILS_EVERY_REQUEST.has(settled.error.httpCode)) fatal ??= settled.error;
-				for (let k = start; k < end; k++) settle(k, { error: settled.error });
-				return;
-			}
-			response = settled.r;
+	/** Turns an entry whose destinations all have a result into its outcome, once, and keeps it on record. */
+	private settle(entry: Entry): void {
+		if (this.outcomes[entry.itemIndex] !== undefined || entry.results.some((r) => r === undefined)) return;
+		const results = entry.results as DestinationResult[];
+		const json = outputJson(entry, this.settings.requestFields.simulation === true);
+		const sent: SentMessage[] = results.map((r) => ({ destination: r.destination, id: r.id, accepted: r.accepted, globalId: r.globalId ?? entry.globalId }));
+		const accepted = results.filter((r) => r.accepted === true).length;
+		// Refused by the server itself, as opposed to never sent because the request failed.
+		const refused = results.filter((r) => r.accepted === false && r.statusCode !== null);
+		let outcome: ItemOutcome;
+		if (entry.failure && refused.length === 0) {
+			outcome = { error: entry.failure, details: json, sent };
+		} else if (refused.length > 0 && this.settings.refusalMode === 'fail') {
+			const refusals = refused.map((r) => ({ destination: r.destination, statusCode: r.statusCode }));
+			outcome = { error: refusalError(this.ctx.getNode(), entry.itemIndex, refusals, accepted, json), sent };
 		} else {
-			response = await request;
+			outcome = { json, sent };
 		}
+		this.outcomes[entry.itemIndex] = outcome;
+		const settled = results.filter((r) => r.accepted !== false).map((r) => [r.destination, { ...r, globalId: r.globalId ?? entry.globalId }] as const);
+		this.ledger?.record(entry.itemIndex, outcome, new Map(settled));
+		if ('error' in outcome && !this.continueOnFail) this.stopped = true;
+	}
+}
 
-		if (response.statusCode === 413) {
-			// A 413 was not accepted, so sending the halves cannot duplicate anything.
-			if (end - start > 1) {
-				tooLargeAt = Math.min(tooLargeAt, end - start);
-				return await sendHalves(start, end);
-			}
-			const { itemIndex, message } = entryAt(start);
-			const error = apiError(node, {
-				status: 413,
-				body: response.body,
-				secrets: connection.secrets,
-				itemIndex,
-				detail: `Item ${itemIndex + 1} is too large even alone (${message.destinations.length} destinations): split its destinations over several items or shorten the text`,
-			});
-			return settle(start, { error });
+function sliceMessage({ entry, indices }: Slice): BatchMessage {
+	const { message } = entry;
+	if (indices.length === message.destinations.length) return message;
+	return { ...message, destinations: indices.map((i) => message.destinations[i]), ids: indices.map((i) => message.ids[i]) };
+}
+
+/**
+ * Takes over what an earlier try of this run (n8n's Retry On Fail) already settled: an item whose every destination
+ * was accepted or may have been is not sent again and repeats its recorded outcome; one with refused destinations
+ * sends only those. Returns the destinations still to send, per entry.
+ */
+function applyLedger(entries: Entry[], ledger: RunLedger | undefined, outcomes: Array<ItemOutcome | undefined>): Slice[] {
+	const pending: Slice[] = [];
+	for (const entry of entries) {
+		const earlier = ledger?.get(entry.itemIndex);
+		const settled = earlier?.settled as ReadonlyMap<string, DestinationResult> | undefined;
+		const indices: number[] = [];
+		entry.message.destinations.forEach((destination, index) => {
+			const result = settled?.get(destination);
+			if (result) entry.results[index] = result;
+			else indices.push(index);
+		});
+		if (indices.length === 0 && earlier) {
+			const { outcome } = earlier;
+			outcomes[entry.itemIndex] = 'json' in outcome ? { ...outcome, json: { ...outcome.json, fromEarlierTry: true } } : outcome;
+			continue;
 		}
+		pending.push({ entry, indices });
+	}
+	return pending;
+}
 
-		const parsed = readBatchResponse(response.body, messages, globalId);
-		for (let k = start; k < end; k++) {
-			const { itemIndex, encoding, parts } = entryAt(k);
-			const results = parsed.results[k - start];
-			let accepted = 0;
-			let rejected: DestinationResult[] | undefined;
-			for (const r of results) {
-				if (r.accepted === true) accepted++;
-				else if (r.accepted === false) (rejected ??= []).push(r);
-			}
-			const json: IDataObject = {
-				accepted: accepted === results.length ? true : rejected ? false : null,
-				globalId: parsed.globalId,
-				encoding,
-				parts,
-				results,
-			};
-			if (simulation) json.simulation = true;
-			if (parsed.credit !== undefined) json.credit = parsed.credit;
-			if (parsed.warning) json.warning = parsed.warning;
-			settle(
-				k,
-				rejected ? { error: destinationRejectedError(node, itemIndex, rejected, accepted, json) } : { json },
-			);
-		}
-	};
-
+/** The planning step: the destinations still to send, packed in input order into requests. */
+function planRequests(pending: Slice[], settings: BatchSettings): Slice[][] {
 	const ranges = packRequests(
-		prepared.map((p) => p?.message.destinations.length ?? 0),
-		messagesPerRequest,
-		maxDestinations,
+		pending.map((slice) => slice.indices.length),
+		settings.messagesPerRequest,
+		settings.maxDestinations,
 	);
-	// Without continue-on-fail a throw stops mapWithConcurrency from starting any further request.
-	await mapWithConcurrency(ranges.length, concurrency, async (index) => await send(ranges[index][0], ranges[index][1]));
-	return outcomes;
+	return ranges.map(([start, end]) => pending.slice(start, end));
+}
+
+export async function execute(
+	this: IExecuteFunctions,
+	items: INodeExecutionData[],
+	connection: Connection,
+): Promise<OperationResult> {
+	const settings = readSettings(this);
+	const scope = runScope(this);
+	const ids = new IdSource(scope);
+	const { valid, outcomes } = prepareItems(this, items.length, entryPreparer(this, items, settings, ids));
+	const entries = valid.map(({ value }) => value);
+	const ledger = RunLedger.open(this, scope);
+	const pending = applyLedger(entries, ledger, outcomes);
+	const sender = new BatchSender(this, connection, settings, ids, ledger, outcomes, entries.length);
+	await sender.run(planRequests(pending, settings));
+	return { outcomes: sender.outcomes, halt: sender.halt };
 }

@@ -1,6 +1,4 @@
 import {
-	flatten,
-	generateId,
 	hexProblem,
 	messageSegmentation,
 	packRequests,
@@ -44,7 +42,6 @@ describe('readBatchResponse', () => {
 		);
 		expect(parsed).toEqual({
 			globalId: 'g',
-			credit: undefined,
 			results: [
 				[
 					{ destination: '+391', id: 'a', accepted: true, statusCode: 200, status: 'accepted' },
@@ -87,15 +84,35 @@ describe('readBatchResponse', () => {
 
 	test.each([
 		['counters covering every destination', { globalId: 'g', processedMessages: 3, processedSmsParts: 3, credit: 9.5 }, true, undefined],
-		['an empty 2xx body', {}, true, undefined],
-		['a non-object body', 'OK', true, undefined],
-		['counters short of the destinations', { processedMessages: 2, credit: 1 }, null, 'processed 2 of the 3 destinations'],
+		['counters equal to the messages but not the destinations', { processedMessages: 2 }, null, 'it counted 2 for 2 messages to 3 destinations, and does not say whether'],
+		['counters short of both', { processedMessages: 1, credit: 1 }, null, 'it processed 1 of the 3 destinations without saying which'],
+		['an empty 2xx body', {}, null, 'with a body that has no result per destination'],
+		['a body that is not JSON', '<html>OK</html>', null, 'with a body that is not JSON'],
+		['a top-level verdict for three destinations', { accepted: true }, null, 'with a body that has no result per destination'],
 	])('%s', (_name, body, accepted, warning) => {
 		const parsed = readBatchResponse(body, sent, 'g');
-		expect(parsed.results.flat().map((r) => r.accepted)).toEqual([accepted, accepted, accepted]);
+		expect(parsed.results.flat().map((r) => [r.accepted, r.statusCode])).toEqual([
+			[accepted, null],
+			[accepted, null],
+			[accepted, null],
+		]);
 		expect(parsed.results.flat().map((r) => r.id)).toEqual(['a', 'b', 'c']);
-		if (warning) expect(parsed.warning).toContain(warning);
-		else expect(parsed.warning).toBeUndefined();
+		if (warning) {
+			expect(parsed.warning).toContain(warning);
+			expect(parsed.warning).toContain('check the delivery reports before sending any of them again');
+		} else expect(parsed.warning).toBeUndefined();
+	});
+
+	test('the legacy counters are kept for the output', () => {
+		const parsed = readBatchResponse({ globalId: 'g', processedMessages: 3, processedSmsParts: 6, credit: 9.5 }, sent, 'x');
+		expect([parsed.globalId, parsed.processedMessages, parsed.processedSmsParts, parsed.credit]).toEqual(['g', 3, 6, 9.5]);
+	});
+
+	test('a top-level verdict without results speaks for a request of one destination', () => {
+		const one = [message(['+391'], ['a'])];
+		expect(readBatchResponse({ accepted: false }, one, 'g').results).toEqual([
+			[{ destination: '+391', id: 'a', accepted: false, statusCode: null, status: 'not accepted' }],
+		]);
 	});
 });
 
@@ -136,19 +153,5 @@ describe('messageSegmentation', () => {
 			encoding: 'GSM-7',
 			parts: 1,
 		});
-	});
-});
-
-describe('generateId', () => {
-	test('a fresh UUID each time, shortened to a small Max ID Length', () => {
-		const ids = new Set(Array.from({ length: 100 }, () => generateId(64)));
-		expect(ids.size).toBe(100);
-		for (const id of ids) expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
-		expect(generateId(10)).toMatch(/^[0-9a-f]{10}$/);
-		expect(generateId(0)).toMatch(/^[0-9a-f]$/);
-	});
-
-	test('flatten returns the same text', () => {
-		expect(flatten(`a${'b'.repeat(3)}c`)).toBe('abbbc');
 	});
 });

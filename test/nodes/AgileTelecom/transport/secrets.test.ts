@@ -74,7 +74,7 @@ describe.each(['apiKey', 'basicAuth'] as const)('%s mode, the server echoes the 
 		expect(items).toHaveLength(2);
 		for (const [index, item] of items.entries()) {
 			expect(item.pairedItem).toEqual({ item: index });
-			expect(item.json.httpCode).toBe('403');
+			expect((item.json.details as { httpCode?: string }).httpCode).toBe('403');
 			expect(String(item.json.error)).toContain('IP refused for key ***');
 		}
 		expectNoSecret(JSON.stringify(output));
@@ -93,7 +93,7 @@ describe.each(['apiKey', 'basicAuth'] as const)('%s mode, the server echoes the 
 			credentials: { [CREDENTIAL_TYPE]: credentials(authType) },
 			downstream: true,
 		});
-		expect(continued.output?.[0]?.json.httpCode).toBe('403');
+		expect((continued.output?.[0]?.json.details as { httpCode?: string }).httpCode).toBe('403');
 		expectNoSecret(JSON.stringify(continued.run));
 	});
 });

@@ -255,9 +255,12 @@ describe('Account → Get Credit', () => {
 					{
 						json: {
 							error: 'The available Agile Telecom credit is 30 EUR, below the threshold of 100 EUR',
-							description:
-								'Top up the account in the Agile Telecom portal, or lower "Fail Below" in the options of this node.',
-							details: { ...reading, failBelow: 100 },
+							details: {
+								description:
+									'Top up the account in the Agile Telecom portal, or lower "Fail Below" in the options of this node.',
+								...reading,
+								failBelow: 100,
+							},
 						},
 						pairedItem: { item: 1 },
 					},

@@ -7,20 +7,17 @@ import {
 	description,
 } from '../../../../../nodes/AgileTelecom/actions/sms/send.operation';
 import { executeBare, runWorkflow, sandboxCredentials, type HarnessNodeOptions } from '../../../../harness';
-import { startSandbox, type RecordedRequest, type Sandbox } from '../../../../sandbox/server';
+import { useSandbox } from '../../../../sandbox/lifecycle';
+import type { RecordedRequest } from '../../../../sandbox/server';
 
 const SEND_PATH = '/api/message-server/sms/send';
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+// Version 5 (derived from the run) inside an execution, version 4 (random) outside one.
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[45][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 const FAST_RETRY = { initialDelay: 10, maxDelay: 60000 };
 
-let sandbox: Sandbox;
-beforeAll(async () => {
-	sandbox = await startSandbox();
-});
-afterAll(async () => await sandbox.close());
-beforeEach(() => {
-	sandbox.configure({ qlaraShape: 'sms', rateLimit: undefined, latencyMs: 0, rejections: {} });
-	sandbox.reset();
+const sandbox = useSandbox();
+afterEach(() => {
+	sandbox.configure({ qlaraShape: 'sms', qlaraChannel: 'sms', rateLimit: undefined, latencyMs: 0, rejections: {} });
 });
 
 const credentials = () => ({ agileTelecomApi: sandboxCredentials(sandbox.url) });
@@ -79,6 +76,7 @@ describe('request', () => {
 				parts: 1,
 				serverEncoding: 'GSM-7',
 				serverParts: 1,
+				channel: 'sms',
 			},
 		]);
 		expect(sandbox.countDeliveries()).toEqual(new Map([[messageId, 1]]));
@@ -133,6 +131,7 @@ describe('request', () => {
 				parts: 1,
 				serverEncoding: 'GSM-7',
 				serverParts: 1,
+				channel: 'sms',
 				campaignId: 'spring-sale',
 				scheduledDate: '2026-05-20 08:30:00.000+0200',
 			},
@@ -243,6 +242,7 @@ describe('idempotent message ids', () => {
 		const [first, second] = bodies();
 		expect(second).toEqual(first);
 		expect(sandbox.countDeliveries()).toEqual(new Map([[first.messageId, 2]]));
+		sandbox.expectDuplicates([String(first.messageId), '+393351234567 ← Hello']);
 		expect(run.output?.[0].json.messageId).toBe(first.messageId);
 	});
 
@@ -254,7 +254,10 @@ describe('idempotent message ids', () => {
 			items: [{ to: '+393351234567', text: 'Hello' }],
 		});
 		expect(sends()).toHaveLength(1);
-		expect(run.output?.[0].json).toMatchObject({ httpCode: '500' });
+		expect(run.output?.[0].json).toMatchObject({
+			error: 'Agile Telecom had a server error (HTTP 500): boom',
+			details: { httpCode: '500', description: expect.stringContaining('may or may not have been accepted') },
+		});
 	});
 });
 
@@ -464,7 +467,7 @@ describe('accepted: false', () => {
 		expect(items[1].json.error).toBe(
 			`Item 2: Agile Telecom did not accept the SMS to ${rejected}: Destination blacklisted or opted out (code 403)`,
 		);
-		expect(items[1].json.httpCode).toBe('403');
+		expect((items[1].json.details as IDataObject).httpCode).toBe('403');
 		expect(sends()).toHaveLength(3);
 	});
 
@@ -478,7 +481,7 @@ describe('accepted: false', () => {
 		});
 		expect(output?.[0][0].json).toMatchObject({
 			error: `Item 1: Agile Telecom did not accept the SMS to ${rejected}: Insufficient credit (code 402)`,
-			httpCode: '402',
+			details: { httpCode: '402', accepted: false, statusCode: 402, reasons: ['Insufficient credit (code 402)'] },
 		});
 	});
 });
@@ -487,13 +490,14 @@ describe('validation', () => {
 	const cases: Array<[string, IDataObject, INodeParameters, string]> = [
 		['destination without prefix', { to: '3351234567' }, {}, 'Item 2: Destination: "3351234567" has no international prefix'],
 		['destination not a number', { to: 'call me' }, {}, 'Item 2: Destination: "call me" is not a phone number'],
-		['empty destination', { to: '' }, {}, 'Item 2: Destination: is required'],
+		['empty destination', { to: '' }, {}, 'Item 2: Destination: at least one phone number is required'],
+		['two destinations', { to: '+393351234567, +393351234568' }, {}, 'Item 2: Destination: one number per item (use Send Batch for lists)'],
 		['sender too long', { sender: 'VeryLongSender' }, {}, 'Item 2: Sender: "VeryLongSender" has 14 characters'],
 		['sender with spaces', { sender: 'My Shop' }, {}, 'Item 2: Sender: "My Shop" may contain only letters and digits'],
-		['empty body', { text: '   ' }, {}, 'Item 2: Body: is required'],
+		['empty body', { text: '   ' }, {}, 'Item 2: Body: is empty'],
 		['campaign id too long', { campaign: 'c'.repeat(256) }, {}, 'Item 2: Campaign ID: has 256 characters; at most 255'],
 		['scheduled date unreadable', { when: 'tomorrow morning' }, {}, 'Item 2: Scheduled Date: "tomorrow morning" is not a date'],
-		['udh not hex', {}, { udhData: 'XYZ' }, 'Item 2: UDH Data: "XYZ" is not hexadecimal'],
+		['udh not hex', {}, { udhData: 'XYZ' }, 'Item 2: UDH Data: may contain only the hex digits 0-9 and A-F'],
 		['placeholder without name', {}, { placeholders: { placeholder: [{ name: '', value: 'x' }] } }, 'Item 2: Placeholders: a placeholder has no name'],
 		['placeholder twice', {}, { placeholders: { placeholder: [{ name: 'a', value: '1' }, { name: 'a', value: '2' }] } }, 'Item 2: Placeholders: "a" is given twice'],
 	];
@@ -523,6 +527,16 @@ describe('validation', () => {
 		const error = (await run.catch((e: unknown) => e)) as NodeOperationError;
 		expect(error.message.startsWith(expected)).toBe(true);
 		expect(error.context.itemIndex).toBe(expected.startsWith('Item 1:') ? 0 : 1);
+		expect(sends()).toHaveLength(0);
+	});
+
+	it('a message ID given to two items fails the second before anything is sent', async () => {
+		const run = executeBare({
+			node: node({ options: { messageId: '={{ $json.id }}' } }),
+			credentials: credentials(),
+			items: [good, { ...good, to: '+393351234568' }].map((item) => ({ ...item, id: 'order-1' })),
+		});
+		await expect(run).rejects.toThrow('Item 2: Message ID: "order-1" is already the ID of item 1; every SMS needs its own ID');
 		expect(sends()).toHaveLength(0);
 	});
 
@@ -581,5 +595,78 @@ describe('description', () => {
 		expect(DEFAULT_MAX_REQUESTS_PER_SECOND).toBeLessThanOrEqual(50);
 		expect(throughput?.description).toContain('100 per minute');
 		expect(throughput?.description).toContain('10 per second');
+	});
+});
+
+describe('Auto-Map Input Fields', () => {
+	it('reads destination, body, sender, message ID, campaign ID, scheduled date and placeholders from the item', async () => {
+		const run = await runWorkflow({
+			node: { parameters: { resource: 'sms', operation: 'send', dataMode: 'autoMapInputData', sender: 'MyShop' } },
+			credentials: credentials(),
+			items: [
+				{
+					destination: '+393351234567',
+					body: 'Hi {name}',
+					messageId: 'order-9',
+					campaignId: 'spring',
+					scheduledDate: '2026-05-20T08:30:00+02:00',
+					placeholders: { name: 'Ada' },
+				},
+				{ destination: '+393351234568', body: 'Plain', sender: 'Other' },
+			],
+		});
+		expect(run.status).toBe('success');
+		expect(bodies()).toEqual([
+			{
+				destination: '+393351234567',
+				sender: 'MyShop',
+				body: 'Hi {name}',
+				messageId: 'order-9',
+				campaignId: 'spring',
+				scheduledDate: '2026-05-20 08:30:00.000+0200',
+				placeholders: { name: 'Ada' },
+			},
+			{ destination: '+393351234568', sender: 'Other', body: 'Plain', messageId: expect.stringMatching(UUID) },
+		]);
+	});
+
+	it('names the item field in a validation error', async () => {
+		const run = executeBare({
+			node: { parameters: { resource: 'sms', operation: 'send', dataMode: 'autoMapInputData', sender: 'MyShop', inputFields: { destinationField: 'phone' } } },
+			credentials: credentials(),
+			items: [{ phone: '123', body: 'x' }],
+		});
+		await expect(run).rejects.toThrow('Item 1: Destination (field "phone"): "123" has no international prefix');
+		expect(sends()).toHaveLength(0);
+	});
+});
+
+describe('Merge Fields', () => {
+	it('fills {field} locally (Placeholders first, then the item) and sends the finished text without placeholders', async () => {
+		const run = await runWorkflow({
+			node: node({
+				options: { mergeFields: true, placeholders: { placeholder: [{ name: 'shop', value: 'Rossi' }] } },
+			}),
+			credentials: credentials(),
+			items: [{ to: '+393351234567', text: '{shop}: hi {name}, order {order.number} is ready', name: 'Ada', order: { number: 7 } }],
+		});
+		expect(run.status).toBe('success');
+		expect(bodies()[0]).toEqual({
+			destination: '+393351234567',
+			sender: 'MyShop',
+			body: 'Rossi: hi Ada, order 7 is ready',
+			messageId: expect.stringMatching(UUID),
+		});
+		expect(run.output?.[0].json).not.toHaveProperty('warnings');
+	});
+
+	it('an item without the field fails before anything is sent', async () => {
+		const run = executeBare({
+			node: node({ options: { mergeFields: true } }),
+			credentials: credentials(),
+			items: [{ to: '+393351234567', text: 'Hi {name}' }],
+		});
+		await expect(run).rejects.toThrow('Item 1: Body: the item has no text field "name" for {name} (Merge Fields is on)');
+		expect(sends()).toHaveLength(0);
 	});
 });

@@ -1,18 +1,20 @@
 import type { IDataObject, INodeParameters } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
+import { BATCH_INPUT_FIELDS } from '../../../../../nodes/AgileTelecom/actions/sms/sendBatch.description';
 import { description } from '../../../../../nodes/AgileTelecom/actions/sms/sendBatch.operation';
 import { API_DEFAULTS, BATCH_DEFAULTS, type BatchRequestBody } from '../../../../../nodes/AgileTelecom/helpers/batch';
 import { executeBare, runWorkflow, sandboxCredentials, type HarnessNodeOptions } from '../../../../harness';
 import { useSandbox } from '../../../../sandbox/lifecycle';
 import type { RecordedRequest } from '../../../../sandbox/server';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+// Version 5 (derived from the run) inside an execution, version 4 (random) outside one.
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[45][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 const SEND_PATH = '/services/sms/send';
 
 const sandbox = useSandbox();
 afterEach(() => {
-	sandbox.configure({ batchShape: 'results', maxMessagesPerRequest: undefined, rejections: {} });
+	sandbox.configure({ batchShape: 'results', processedCounts: 'destinations', maxMessagesPerRequest: undefined, rejections: {} });
 });
 
 function parameters(over: INodeParameters = {}): INodeParameters {
@@ -287,8 +289,10 @@ describe('Send Batch: batching', () => {
 		);
 
 		expect(run.output?.[0].json.accepted).toBe(true);
-		expect(run.output?.[1].json).toMatchObject({ httpCode: '413' });
-		expect(String(run.output?.[1].json.error)).toContain('Item 2 is too large even alone (3 destinations)');
+		expect(run.output?.[1].json).toMatchObject({
+			error: expect.stringContaining('Item 2 is too large even alone (3 destinations)'),
+			details: { httpCode: '413', accepted: false, results: [{ accepted: false, statusCode: null, status: 'not sent: HTTP 413 (see the error)' }, {}, {}] },
+		});
 		expect(sandbox.stats.acceptedMessages).toBe(1);
 	});
 
@@ -324,10 +328,14 @@ describe('Send Batch: batching', () => {
 });
 
 describe('Send Batch: responses', () => {
-	test('the legacy counters shape: every destination accepted when processedMessages covers them all', async () => {
-		sandbox.configure({ batchShape: 'processed', credit: 42.5 });
-		try {
-			const run = await send([{ to: '+393351000001, +393351000002', text: 'Hi' }]);
+	test('the legacy counters shape: one destination per message, all counted, is accepted under either reading of processedMessages', async () => {
+		for (const processedCounts of ['destinations', 'messages'] as const) {
+			sandbox.reset();
+			sandbox.configure({ batchShape: 'processed', processedCounts, credit: 42.5 });
+			const run = await send([
+				{ to: '+393351000001', text: `Hi ${processedCounts}` },
+				{ to: '+393351000002', text: `Hi ${processedCounts}` },
+			]);
 			const body = bodyOf(sends()[0]);
 			expect(run.output?.[0].json).toEqual({
 				accepted: true,
@@ -335,30 +343,42 @@ describe('Send Batch: responses', () => {
 				encoding: 'GSM-7',
 				parts: 1,
 				credit: 42.5,
-				results: [
-					{ destination: '+393351000001', id: body.messages[0].ids[0], accepted: true, statusCode: 200, status: 'accepted' },
-					{ destination: '+393351000002', id: body.messages[0].ids[1], accepted: true, statusCode: 200, status: 'accepted' },
-				],
+				processedMessages: 2,
+				processedSmsParts: 2,
+				// No per-destination status was sent, so none is shown.
+				results: [{ destination: '+393351000001', id: body.messages[0].ids[0], accepted: true, statusCode: null, status: 'accepted' }],
 			});
-		} finally {
-			sandbox.configure({ credit: undefined });
 		}
+		sandbox.configure({ credit: undefined });
 	});
 
-	test('the legacy counters shape that does not cover every destination: acceptance unknown, a warning, no error', async () => {
-		sandbox.configure({ batchShape: 'processed', rejections: { '+393351000002': 402 } });
-		const run = await send([{ to: '+393351000001, +393351000002', text: 'Hi' }]);
+	test.each([
+		['destinations', 'every destination accepted', {}, true],
+		['messages', 'every destination accepted', {}, null],
+		['destinations', 'one destination refused', { '+393351000002': 402 }, null],
+		['messages', 'one destination refused', { '+393351000002': 402 }, null],
+	] as const)(
+		'the legacy counters shape, two destinations in one message, processedMessages counting %s, %s: accepted %s (a count below 2 cannot say which)',
+		async (processedCounts, _case, rejections, accepted) => {
+			sandbox.configure({ batchShape: 'processed', processedCounts, rejections });
+			const run = await send([{ to: '+393351000001, +393351000002', text: 'Hi' }]);
 
-		expect(run.status).toBe('success');
-		expect(run.output?.[0].json).toMatchObject({
-			accepted: null,
-			warning: expect.stringContaining('processed 1 of the 2 destinations'),
-		});
-		expect((run.output?.[0].json.results as IDataObject[]).map((r) => [r.accepted, r.statusCode])).toEqual([
-			[null, null],
-			[null, null],
-		]);
-	});
+			expect(run.status).toBe('success');
+			const json = run.output?.[0].json as IDataObject;
+			expect(json.accepted).toBe(accepted);
+			expect((json.results as IDataObject[]).map((r) => [r.accepted, r.statusCode])).toEqual([
+				[accepted, null],
+				[accepted, null],
+			]);
+			if (accepted === null) {
+				expect(json.warning).toMatch(
+					/^Agile Telecom answered, but it counted 1 for 1 message to 2 destinations, and does not say whether it counts destinations or messages: check the delivery reports/,
+				);
+			} else {
+				expect(json).not.toHaveProperty('warning');
+			}
+		},
+	);
 
 	test('a destination rejected inside a 200 fails only its item (continue-on-fail), keeping the accepted ones', async () => {
 		sandbox.configure({ rejections: { '+393351000002': 402 } });
@@ -374,10 +394,11 @@ describe('Send Batch: responses', () => {
 		expect(run.status).toBe('success');
 		const body = bodyOf(sends()[0]);
 		const failed = run.output?.[0].json as IDataObject;
-		expect(failed.error).toBe('Item 1: Agile Telecom rejected +393351000002: insufficient credit (status 402)');
-		expect(failed.httpCode).toBe('402');
-		expect(failed.description).toContain('1 other destination of this item was accepted');
+		expect(failed.error).toBe('Item 1: Agile Telecom did not accept the SMS to +393351000002: insufficient credit (status 402)');
+		expect(Object.keys(failed)).toEqual(['error', 'details']);
 		expect(failed.details).toEqual({
+			description: expect.stringContaining('1 other destination of this item was accepted (see details): do not send it again'),
+			httpCode: '402',
 			accepted: false,
 			globalId: body.globalId,
 			encoding: 'GSM-7',
@@ -405,8 +426,9 @@ describe('Send Batch: responses', () => {
 		[500, 'internal error at Agile Telecom'],
 	])('per-destination status %i is named by its documented meaning', async (code, meaning) => {
 		sandbox.configure({ rejections: { '+393351000001': code } });
-		const run = await send([{ to: '+393351000001', text: 'Hi' }], {}, { onError: 'continueRegularOutput' });
-		expect(run.output?.[0].json.error).toBe(`Item 1: Agile Telecom rejected +393351000001: ${meaning} (status ${code})`);
+		// No resend of the transient ones (429, 500) here: the naming is what this test is about.
+		const run = await send([{ to: '+393351000001', text: 'Hi' }], { retry: { maxRetries: 0 } }, { onError: 'continueRegularOutput' });
+		expect(run.output?.[0].json.error).toBe(`Item 1: Agile Telecom did not accept the SMS to +393351000001: ${meaning} (status ${code})`);
 	});
 
 	test('without continue-on-fail a rejection throws a NodeApiError naming item and destination, and nothing more is sent', async () => {
@@ -418,7 +440,7 @@ describe('Send Batch: responses', () => {
 		}).catch((e: unknown) => e);
 
 		expect(error).toBeInstanceOf(NodeApiError);
-		expect((error as NodeApiError).message).toBe('Item 1: Agile Telecom rejected +393351000000: destination blacklisted or opted out (status 403)');
+		expect((error as NodeApiError).message).toBe('Item 1: Agile Telecom did not accept the SMS to +393351000000: destination blacklisted or opted out (status 403)');
 		expect((error as NodeApiError).httpCode).toBe('403');
 		expect(sends()).toHaveLength(1);
 	});
@@ -430,7 +452,7 @@ describe('Send Batch: responses', () => {
 			items: people(3),
 		});
 
-		expect(run.output?.map((o) => o.json.httpCode)).toEqual(['401', '401', '401']);
+		expect(run.output?.map((o) => (o.json.details as IDataObject).httpCode)).toEqual(['401', '401', '401']);
 		// Only the first item's request went out; items 2 and 3 were never sent.
 		expect(sends().map((r) => bodyOf(r).messages[0].destinations[0])).toEqual(['+393351000000']);
 	});
@@ -516,5 +538,96 @@ describe('Send Batch: encoding and parts on the output', () => {
 			requestOptions: { enableConcatenated: false, enableUnicode: false },
 		});
 		expect([run.output?.[0].json.encoding, run.output?.[0].json.parts]).toEqual(['GSM-7', 1]);
+	});
+});
+
+describe('Send Batch: Auto-Map Input Fields', () => {
+	test('destinations, body, sender, ids and scheduling come from fields named like the API fields, without expressions', async () => {
+		const run = await send(
+			[
+				{ destinations: '+393351000001', body: 'First', ids: 'row-1' },
+				{ destinations: ['+393351000002', '0041793026727'], body: 'Second', sender: 'Shop2', scheduling: '2026-05-20T08:30:00+02:00' },
+			],
+			{ dataMode: 'autoMapInputData', destinations: undefined, body: undefined, sender: 'InfoSMS' },
+		);
+
+		expect(run.status).toBe('success');
+		const { messages } = bodyOf(sends()[0]);
+		expect(messages).toEqual([
+			{ destinations: ['+393351000001'], ids: ['row-1'], sender: 'InfoSMS', body: 'First' },
+			{
+				destinations: ['+393351000002', '+41793026727'],
+				ids: [expect.stringMatching(UUID), expect.stringMatching(UUID)],
+				sender: 'Shop2',
+				body: 'Second',
+				scheduling: '2026-05-20 08:30:00.000+0200',
+			},
+		]);
+		expect(run.output?.map((o) => o.json.accepted)).toEqual([true, true]);
+	});
+
+	test('renamed and nested fields', async () => {
+		await send([{ contact: { phone: '+393351000001' }, message: 'Hi' }], {
+			dataMode: 'autoMapInputData',
+			sender: 'InfoSMS',
+			inputFields: { destinationsField: 'contact.phone', bodyField: 'message' },
+		});
+		expect(bodyOf(sends()[0]).messages).toEqual([{ destinations: ['+393351000001'], ids: [expect.stringMatching(UUID)], sender: 'InfoSMS', body: 'Hi' }]);
+	});
+
+	test.each([
+		[{ body: 'x' }, {}, 'Item 1: Destinations (field "destinations"): at least one phone number is required'],
+		[{ destinations: '+393351000001' }, {}, 'Item 1: Body (field "body"): is required'],
+		[{ destinations: '+393351000001', body: 'x' }, { sender: '' }, 'Item 1: Sender (field "sender" or the Sender parameter): is required'],
+		[{ to: '3351000001', body: 'x' }, { inputFields: { destinationsField: 'to' } }, 'Item 1: Destinations (field "to"): "3351000001" has no international prefix'],
+	])('%j → "%s", nothing sent', async (item, over, message) => {
+		const error = await executeBare({
+			node: node({ dataMode: 'autoMapInputData', sender: 'InfoSMS', ...over } as INodeParameters),
+			credentials: credentials(),
+			items: [item],
+		}).catch((e: unknown) => e);
+		expect((error as NodeOperationError).message.startsWith(message)).toBe(true);
+		expect(sandbox.requests).toHaveLength(0);
+	});
+
+	test('the field-name defaults the description declares are the ones the code reads', () => {
+		const inputFields = description.find((p) => p.name === 'inputFields')?.options as Array<{ name: string; default: unknown }>;
+		expect(Object.fromEntries(inputFields.map((o) => [o.name, o.default]))).toEqual({ ...BATCH_INPUT_FIELDS });
+	});
+});
+
+describe('Send Batch: Merge Fields', () => {
+	const template = 'Hi {name}, your order {order.number} has shipped.';
+
+	test('{field} markers are filled from each item by the node; parts are counted on the filled text', async () => {
+		const run = await send(
+			[
+				{ to: '+393351000001', name: 'Ada', order: { number: 1042 } },
+				{ to: '+393351000002', name: 'B'.repeat(150), order: { number: 7 } },
+			],
+			{ body: template, messageOptions: { mergeFields: true } },
+		);
+		expect(bodyOf(sends()[0]).messages.map((m) => m.body)).toEqual([
+			'Hi Ada, your order 1042 has shipped.',
+			`Hi ${'B'.repeat(150)}, your order 7 has shipped.`,
+		]);
+		expect(run.output?.map((o) => o.json.parts)).toEqual([1, 2]);
+	});
+
+	test('an item without the field fails before anything is sent, naming item and field', async () => {
+		const error = await executeBare({
+			node: node({ body: template, messageOptions: { mergeFields: true } }),
+			credentials: credentials(),
+			items: [{ to: '+393351000001', name: 'Ada', order: { number: 1 } }, { to: '+393351000002', name: 'Bo' }],
+		}).catch((e: unknown) => e);
+		expect((error as NodeOperationError).message).toBe(
+			'Item 2: Body: the item has no text field "order.number" for {order.number} (Merge Fields is on)',
+		);
+		expect(sandbox.requests).toHaveLength(0);
+	});
+
+	test('without Merge Fields the braces are sent as written', async () => {
+		await send([{ to: '+393351000001', name: 'Ada' }], { body: 'Hi {name}' });
+		expect(bodyOf(sends()[0]).messages[0].body).toBe('Hi {name}');
 	});
 });
