@@ -120,6 +120,102 @@ function attempts(count: number): string {
 	return `${count} attempt${count === 1 ? '' : 's'}`;
 }
 
+/** The retry bookkeeping of one `agileRequest`: how many retries were made and how long the last wait was. */
+class RetryState {
+	private retriesDone = 0;
+	private lastWait: number | undefined;
+	private readonly retry: RetrySettings;
+	private readonly mayRetryAmbiguous: boolean;
+	private readonly signal: AbortSignal | undefined;
+
+	constructor(
+		private readonly ctx: AgileContext,
+		private readonly connection: Connection,
+		private readonly request: AgileRequest,
+	) {
+		this.retry = request.retry ?? DEFAULT_RETRY;
+		this.mayRetryAmbiguous = request.kind === 'read' || this.retry.retryOnServerErrors;
+		this.signal = cancelSignal(ctx);
+	}
+
+	get attempts(): number {
+		return this.retriesDone + 1;
+	}
+
+	private get canRetry(): boolean {
+		return this.retriesDone < this.retry.maxRetries;
+	}
+
+	private async wait(ms: number): Promise<void> {
+		this.retriesDone++;
+		this.lastWait = ms;
+		try {
+			await sleep(ms, this.signal);
+		} catch {
+			throw new NodeOperationError(this.ctx.getNode(), 'The execution was cancelled while waiting to retry', {
+				description: `Attempts made before the cancel: ${this.retriesDone}. Nothing more was sent.`,
+				itemIndex: this.request.itemIndex,
+			});
+		}
+	}
+
+	private gaveUp(): string | undefined {
+		if (!this.retriesDone) return undefined;
+		const last = this.lastWait !== undefined ? `; the last wait was ${formatWait(this.lastWait)}` : '';
+		return `Gave up after ${attempts(this.retriesDone + 1)}${last}`;
+	}
+
+	/** The request failed without an HTTP answer: waits for a retry, or throws what happened. */
+	async afterNetworkError(error: unknown): Promise<void> {
+		const { request } = this;
+		if (this.signal?.aborted) {
+			const cancelled = new NodeOperationError(this.ctx.getNode(), 'The execution was cancelled', { itemIndex: request.itemIndex });
+			// The request had left: the server may have accepted it before the cancel.
+			cancelled.context.requestInFlight = true;
+			throw cancelled;
+		}
+		const networkCode = networkCodeOf(error);
+		const neverConnected = networkCode !== undefined && NEVER_CONNECTED_CODES.has(networkCode);
+		if ((neverConnected || this.mayRetryAmbiguous) && this.canRetry) return await this.wait(backoffDelay(this.retriesDone + 1, this.retry));
+		throw apiError(this.ctx.getNode(), {
+			networkCode: networkCode ?? 'ENETWORK',
+			// Without a network code we do not know what failed: keep its own words, minus any secret.
+			providerText: networkCode ? undefined : causeMessage(error),
+			secrets: this.connection.secrets,
+			itemIndex: request.itemIndex,
+			detail: this.gaveUp(),
+		});
+	}
+
+	/** The answer is a failure (an HTTP error, or a JSend error inside a 2xx): waits for a retry, or throws it. */
+	async afterFailedAnswer({ statusCode, headers, body }: FullResponse): Promise<void> {
+		const ok = statusCode >= 200 && statusCode < 300;
+		// A JSend error inside a 2xx stands for the status of its code (1 → 401, 100 → 403, 8 → 500 …).
+		const status = ok ? jsendStatus(body) : statusCode;
+		const failure = { status, receivedStatus: ok ? statusCode : undefined, body, secrets: this.connection.secrets, itemIndex: this.request.itemIndex };
+		const asked = serverRequestedWait(headers, body);
+		const tooLong = asked !== undefined && asked > this.retry.maxDelay;
+		const refusedWait = `The server asked to wait ${formatWait(asked ?? 0)}, more than the Max Delay of ${formatWait(this.retry.maxDelay)}, so the node did not retry`;
+		if (status === 429) {
+			const delay = asked ?? backoffDelay(this.retriesDone + 1, this.retry);
+			this.request.pacer?.onRateLimited(delay);
+			if (this.retry.retryOnRateLimit && this.canRetry && !tooLong) return await this.wait(delay);
+			const why = !this.retry.retryOnRateLimit ? 'Retry on rate limit is off' : tooLong ? refusedWait : (this.gaveUp() ?? `Gave up after ${attempts(1)}`);
+			throw apiError(this.ctx.getNode(), {
+				...failure,
+				detail: `${why}${asked !== undefined && !tooLong ? ` (the server asked for ${formatWait(asked)})` : ''}`,
+				failure: { cause: 'rate-limited', ...(asked !== undefined ? { retryAfterMs: asked } : {}) },
+			});
+		}
+		const ambiguous = status === 408 || status >= 500;
+		if (ambiguous && this.mayRetryAmbiguous && this.canRetry) {
+			if (tooLong) throw apiError(this.ctx.getNode(), { ...failure, detail: refusedWait });
+			return await this.wait(asked ?? backoffDelay(this.retriesDone + 1, this.retry));
+		}
+		throw apiError(this.ctx.getNode(), { ...failure, detail: this.gaveUp() });
+	}
+}
+
 /**
  * The one place this package talks HTTP. Retries follow the rules in the README ("Retries"):
  * 429 and connections that never opened are always safe to resend; 408, 5xx, timeouts and dropped
@@ -131,43 +227,19 @@ export async function agileRequest<T = unknown>(
 	connection: Connection,
 	request: AgileRequest,
 ): Promise<AgileResponse<T>> {
-	const retry = request.retry ?? DEFAULT_RETRY;
-	const signal = cancelSignal(ctx);
-	const node = ctx.getNode();
-	const mayRetryAmbiguous = request.kind === 'read' || retry.retryOnServerErrors;
-	let retriesDone = 0;
-	let lastWait: number | undefined;
-
 	// The credential refuses such URLs too, but its refusal would reach us disguised as a network error.
 	const urlProblem = baseUrlProblem(request.url);
 	if (urlProblem) {
-		throw new NodeOperationError(node, `Agile Telecom API credential: ${urlProblem}`, {
+		throw new NodeOperationError(ctx.getNode(), `Agile Telecom API credential: ${urlProblem}`, {
 			description: 'Edit the credential: Platform and Base URL.',
 			itemIndex: request.itemIndex,
 		});
 	}
-
-	const wait = async (ms: number) => {
-		lastWait = ms;
-		try {
-			await sleep(ms, signal);
-		} catch {
-			throw new NodeOperationError(node, 'The execution was cancelled while waiting to retry', {
-				description: `Attempts made before the cancel: ${retriesDone}. Nothing more was sent.`,
-				itemIndex: request.itemIndex,
-			});
-		}
-	};
-	const gaveUp = () =>
-		retriesDone
-			? `Gave up after ${attempts(retriesDone + 1)}${lastWait !== undefined ? `; the last wait was ${formatWait(lastWait)}` : ''}`
-			: undefined;
-
+	const state = new RetryState(ctx, connection, request);
 	for (;;) {
 		if (request.pacer) await request.pacer.beforeAttempt();
-		let response: FullResponse;
-		try {
-			response = (await ctx.helpers.httpRequestWithAuthentication.call(ctx, CREDENTIAL_TYPE, {
+		const response = await (
+			ctx.helpers.httpRequestWithAuthentication.call(ctx, CREDENTIAL_TYPE, {
 				method: request.method,
 				url: request.url,
 				body: request.body,
@@ -177,80 +249,20 @@ export async function agileRequest<T = unknown>(
 				returnFullResponse: true,
 				ignoreHttpStatusErrors: true,
 				timeout: request.timeout ?? (request.kind === 'send' ? 60000 : 30000),
-			})) as FullResponse;
-		} catch (error) {
-			if (signal?.aborted) {
-				const cancelled = new NodeOperationError(node, 'The execution was cancelled', { itemIndex: request.itemIndex });
-				// The request had left: the server may have accepted it before the cancel.
-				cancelled.context.requestInFlight = true;
-				throw cancelled;
-			}
-			const networkCode = networkCodeOf(error);
-			const neverConnected = networkCode !== undefined && NEVER_CONNECTED_CODES.has(networkCode);
-			if ((neverConnected || mayRetryAmbiguous) && retriesDone < retry.maxRetries) {
-				retriesDone++;
-				await wait(backoffDelay(retriesDone, retry));
-				continue;
-			}
-			throw apiError(node, {
-				networkCode: networkCode ?? 'ENETWORK',
-				// Without a network code we do not know what failed: keep its own words, minus any secret.
-				providerText: networkCode ? undefined : causeMessage(error),
-				secrets: connection.secrets,
-				itemIndex: request.itemIndex,
-				detail: gaveUp(),
-			});
+			}) as Promise<FullResponse>
+		).then(
+			(answer) => answer,
+			(error: unknown) => ({ networkError: error }),
+		);
+		if ('networkError' in response) {
+			await state.afterNetworkError(response.networkError);
+			continue;
 		}
-
 		const { statusCode, headers, body } = response;
 		const ok = statusCode >= 200 && statusCode < 300;
 		if ((ok && !isJsendError(body)) || request.passThrough?.includes(statusCode)) {
-			return { statusCode, headers, body: body as T, attempts: retriesDone + 1 };
+			return { statusCode, headers, body: body as T, attempts: state.attempts };
 		}
-
-		// A JSend error inside a 2xx stands for the status of its code (1 → 401, 100 → 403, 8 → 500 …).
-		const status = ok ? jsendStatus(body) : statusCode;
-		const failure = {
-			status,
-			receivedStatus: ok ? statusCode : undefined,
-			body,
-			secrets: connection.secrets,
-			itemIndex: request.itemIndex,
-		};
-		if (status === 429) {
-			const asked = serverRequestedWait(headers, body);
-			const delay = asked ?? backoffDelay(retriesDone + 1, retry);
-			request.pacer?.onRateLimited(delay);
-			const withinCap = asked === undefined || asked <= retry.maxDelay;
-			if (retry.retryOnRateLimit && retriesDone < retry.maxRetries && withinCap) {
-				retriesDone++;
-				await wait(delay);
-				continue;
-			}
-			const why = !retry.retryOnRateLimit
-				? 'Retry on rate limit is off'
-				: !withinCap
-					? `The server asked to wait ${formatWait(delay)}, more than the Max Delay of ${formatWait(retry.maxDelay)}, so the node did not retry`
-					: `Gave up after ${attempts(retriesDone + 1)}${lastWait !== undefined ? `; the last wait was ${formatWait(lastWait)}` : ''}`;
-			throw apiError(node, {
-				...failure,
-				detail: `${why}${asked !== undefined && withinCap ? ` (the server asked for ${formatWait(asked)})` : ''}`,
-				failure: { cause: 'rate-limited', ...(asked !== undefined ? { retryAfterMs: asked } : {}) },
-			});
-		}
-		const ambiguous = status === 408 || status >= 500;
-		if (ambiguous && mayRetryAmbiguous && retriesDone < retry.maxRetries) {
-			const asked = serverRequestedWait(headers, body);
-			if (asked !== undefined && asked > retry.maxDelay) {
-				throw apiError(node, {
-					...failure,
-					detail: `The server asked to wait ${formatWait(asked)}, more than the Max Delay of ${formatWait(retry.maxDelay)}, so the node did not retry`,
-				});
-			}
-			retriesDone++;
-			await wait(asked ?? backoffDelay(retriesDone, retry));
-			continue;
-		}
-		throw apiError(node, { ...failure, detail: gaveUp() });
+		await state.afterFailedAnswer(response);
 	}
 }
