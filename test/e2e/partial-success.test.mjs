@@ -1,0 +1,167 @@
+// End-to-end, in a real n8n 2.41.1 with its default expression engine: partial success (issue 15) and the
+// `$json` fast path (issue 11). The same three-item scenario a user would build: the second number is blacklisted
+// (a per-destination 403 inside a 200), n8n's Retry On Fail is on (3 tries). Every accepted number must receive the
+// SMS exactly once, and the failed run must keep the record of what was accepted.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+
+import { ensureRuntime } from '../../scripts/n8n/install.mjs';
+import { demoCredential } from '../../scripts/n8n/examples.mjs';
+import { createInstance, nodeOutput, packPackage } from '../../scripts/n8n/runtime.mjs';
+import { startSandbox } from '../../scripts/n8n/sandbox.mjs';
+
+const NODE_TYPE = 'n8n-nodes-agiletelecom.agileTelecom';
+const BLACKLISTED = '+393350000403';
+const [FIRST, THIRD] = ['+393351000001', '+393351000003'];
+const ITEMS = [FIRST, BLACKLISTED, THIRD].map((to) => ({ to, text: 'Your order shipped' }));
+
+let sandbox;
+let n8n;
+let credential;
+const WF = {};
+
+/** Manual Trigger → Edit Fields (the rows) → Split Out (one item per row) → Agile Telecom, with node settings. */
+function workflow(id, parameters, settings = {}, items = ITEMS) {
+	const nodes = [
+		{ id: `${id}-t`, name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
+		{
+			id: `${id}-r`,
+			name: 'Rows',
+			type: 'n8n-nodes-base.set',
+			typeVersion: 3.4,
+			position: [200, 0],
+			parameters: { mode: 'raw', jsonOutput: JSON.stringify({ rows: items }) },
+		},
+		{
+			id: `${id}-s`,
+			name: 'Items',
+			type: 'n8n-nodes-base.splitOut',
+			typeVersion: 1,
+			position: [400, 0],
+			parameters: { fieldToSplitOut: 'rows', options: {} },
+		},
+		{
+			id: `${id}-a`,
+			name: 'Agile',
+			type: NODE_TYPE,
+			typeVersion: 1,
+			position: [600, 0],
+			parameters,
+			credentials: { agileTelecomApi: { id: credential.id, name: credential.name } },
+			...settings,
+		},
+	];
+	return {
+		id,
+		name: id,
+		nodes,
+		connections: {
+			Start: { main: [[{ node: 'Rows', type: 'main', index: 0 }]] },
+			Rows: { main: [[{ node: 'Items', type: 'main', index: 0 }]] },
+			Items: { main: [[{ node: 'Agile', type: 'main', index: 0 }]] },
+		},
+		settings: { executionOrder: 'v1' },
+	};
+}
+
+const batch = (over = {}) => ({ resource: 'sms', operation: 'sendBatch', destinations: '={{ $json.to }}', sender: 'InfoSMS', body: '={{ $json.text }}', ...over });
+const qlara = (over = {}) => ({ resource: 'sms', operation: 'send', destination: '={{ $json.to }}', sender: 'MyShop', body: '={{ $json.text }}', ...over });
+const RETRY_ON_FAIL = { retryOnFail: true, maxTries: 3, waitBetweenTries: 10 };
+
+function deliveredTo() {
+	const counts = {};
+	for (const [key, n] of sandbox.contentDeliveries) {
+		const destination = key.split(' ← ')[0];
+		counts[destination] = (counts[destination] ?? 0) + n;
+	}
+	return counts;
+}
+
+async function run(wf) {
+	sandbox.reset();
+	sandbox.setRejections({ [BLACKLISTED]: 403 });
+	return await n8n.execute(wf.id);
+}
+
+before(async () => {
+	await ensureRuntime({ quiet: true });
+	sandbox = await startSandbox({});
+	n8n = await createInstance({ packageTgz: process.env.E2E_TGZ ?? (await packPackage({ build: false })) });
+	credential = { ...demoCredential(sandbox.url), id: 'e2ePartialCred01', name: 'e2e partial' };
+	await n8n.importCredentials([credential]);
+	WF.batchRetry = workflow('e2ePartialBatch1', batch({ batching: { messagesPerRequest: 1, concurrency: 1 } }), RETRY_ON_FAIL);
+	WF.qlaraRetry = workflow('e2ePartialQlara1', qlara(), RETRY_ON_FAIL);
+	WF.errorOutput = workflow('e2ePartialErrOut', batch(), { onError: 'continueErrorOutput' });
+	// The same values through the fast path (`={{ $json.to }}`) and through n8n's evaluator (`={{ ($json.to) }}`).
+	const table = [
+		{ to: '+393351000011', text: 'a string' },
+		{ to: 393351000012, text: 'a number' },
+		{ to: ['+393351000013', '0041793026727'], text: 'an array' },
+		{ to: null, text: 'null' },
+		{ text: 'missing' },
+		{ to: { nested: '+393351000014' }, text: 'an object' },
+	];
+	WF.fast = workflow('e2eFastPath00001', batch({ destinations: '={{ $json.to }}' }), { onError: 'continueRegularOutput' }, table);
+	WF.slow = workflow('e2eSlowPath00001', batch({ destinations: '={{ ($json.to) }}' }), { onError: 'continueRegularOutput' }, table);
+	await n8n.importWorkflows(Object.values(WF));
+});
+
+after(async () => {
+	await n8n?.dispose();
+	await sandbox?.close();
+});
+
+describe("Retry On Fail in a real n8n never resends an accepted SMS", () => {
+	test('Send Batch: the first number gets it once; the failed run keeps its id', async () => {
+		const r = await run(WF.batchRetry);
+		assert.equal(r.exitCode, 1);
+		assert.deepEqual(deliveredTo(), { [FIRST]: 1 });
+		assert.deepEqual(sandbox.duplicates(), []);
+		assert.match(r.error.message, /Before the node stopped, 1 of 3 items were accepted \(item 1\): do not send them again$/);
+		const sent = sandbox.requestsTo('/services/sms/send').find((q) => q.body.messages[0].destinations[0] === FIRST).body;
+		assert.deepEqual(r.error.context.acceptedItems, [
+			{ item: 1, messages: [{ destination: FIRST, id: sent.messages[0].ids[0], globalId: sent.globalId }] },
+		]);
+	});
+
+	test('Send (Qlara): the first and third numbers get it once each; both message ids are on record', async () => {
+		const r = await run(WF.qlaraRetry);
+		assert.equal(r.exitCode, 1);
+		assert.deepEqual(deliveredTo(), { [FIRST]: 1, [THIRD]: 1 });
+		assert.deepEqual(sandbox.duplicates(), []);
+		assert.match(r.error.message, /2 of 3 items were accepted \(items 1, 3\)/);
+		assert.deepEqual(
+			r.error.context.acceptedItems.map((a) => a.messages[0].destination),
+			[FIRST, THIRD],
+		);
+	});
+
+	test("continue (using error output): the refused item goes to n8n's error output, the others to the main one", async () => {
+		const r = await run(WF.errorOutput);
+		assert.ok(r.ok, JSON.stringify({ exitCode: r.exitCode, signal: r.signal, error: r.error, stderr: r.stderr.slice(-1500) }));
+		const outputs = r.run.data.resultData.runData.Agile[0].data.main;
+		assert.deepEqual(outputs[0].map((o) => [o.json.to, o.json.accepted]), [
+			[FIRST, true],
+			[THIRD, true],
+		]);
+		assert.equal(outputs[1].length, 1);
+		assert.equal(outputs[1][0].json.to, BLACKLISTED);
+		assert.equal(outputs[1][0].json.details.httpCode, '403');
+		assert.deepEqual(deliveredTo(), { [FIRST]: 1, [THIRD]: 1 });
+	});
+});
+
+describe('the $json fast path gives what n8n\'s own expression engine gives', () => {
+	test('strings, numbers, arrays, null, missing fields, objects: same requests and outputs as the evaluated form', async () => {
+		const fast = await run(WF.fast);
+		const fastRequests = sandbox.requestsTo('/services/sms/send').map((q) => q.body.messages.map((m) => m.destinations));
+		const slow = await run(WF.slow);
+		const slowRequests = sandbox.requestsTo('/services/sms/send').map((q) => q.body.messages.map((m) => m.destinations));
+		assert.ok(fast.ok && slow.ok, JSON.stringify(fast.error ?? slow.error));
+		assert.deepEqual(fastRequests, slowRequests);
+		const view = (r) =>
+			nodeOutput(r.run, 'Agile').map((o) => o.error ?? (o.results ?? []).map((x) => [x.destination, x.accepted]));
+		assert.deepEqual(view(fast), view(slow));
+		assert.equal(view(fast).filter((o) => typeof o === 'string').length, 4, 'number, null, missing and object are refused the same way');
+	});
+});
