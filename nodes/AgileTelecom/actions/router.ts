@@ -3,6 +3,7 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { getConnection, type Connection } from '../transport/request';
 import * as account from './account';
+import * as lookup from './lookup';
 import type { ItemOutcome } from './outcome';
 import * as message from './message';
 import * as sms from './sms';
@@ -24,6 +25,7 @@ const operations: Record<string, Record<string, OperationExecute>> = {
 	sms: sms.operations,
 	account: account.operations,
 	message: message.operations,
+	lookup: lookup.operations,
 };
 
 function errorJson(error: NodeApiError | NodeOperationError): IDataObject {

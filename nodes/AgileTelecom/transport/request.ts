@@ -195,6 +195,7 @@ export async function agileRequest<T = unknown>(
 				providerText: networkCode ? undefined : causeMessage(error),
 				secrets: connection.secrets,
 				itemIndex: request.itemIndex,
+				read: request.kind === 'read',
 				detail: gaveUp(),
 			});
 		}
@@ -213,6 +214,7 @@ export async function agileRequest<T = unknown>(
 			body,
 			secrets: connection.secrets,
 			itemIndex: request.itemIndex,
+			read: request.kind === 'read',
 		};
 		if (status === 429) {
 			const asked = serverRequestedWait(headers, body);
