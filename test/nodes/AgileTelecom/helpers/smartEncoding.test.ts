@@ -165,6 +165,21 @@ describe('smartEncode: counts and parts', () => {
 	});
 });
 
+describe('worked example (for the README "Cost and list hygiene" section)', () => {
+	test('a 133-character promotion with curly quotes, an en dash, an apostrophe and an ellipsis: 2 UCS-2 parts → 1 GSM-7 part', () => {
+		const text =
+			'Ciao Anna, la tua “Offerta Estate” è attiva: –20% su tutto fino a domenica. L’app ti aspetta… Rispondi STOP per non ricevere più SMS.';
+		const result = smartEncode(text);
+		expect(text).toHaveLength(133);
+		expect(result.text).toBe(
+			'Ciao Anna, la tua "Offerta Estate" è attiva: -20% su tutto fino a domenica. L\'app ti aspetta... Rispondi STOP per non ricevere più SMS.',
+		);
+		expect(result.before).toEqual({ encoding: 'UCS-2', units: 133, parts: 2, nonGsmCharacters: ['“', '”', '–', '’', '…'] });
+		expect(result.after).toEqual({ encoding: 'GSM-7', units: 135, parts: 1, nonGsmCharacters: [] });
+		expect(result.replacements.map((r) => `${r.character}→${r.replacement}`)).toEqual(['“→"', '”→"', '–→-', "’→'", '…→...']);
+	});
+});
+
 describe('smartEncodingReport', () => {
 	test('applied: the replacements and the parts before and after', () => {
 		expect(smartEncodingReport(smartEncode('It’s “great”'))).toEqual({
