@@ -1,8 +1,12 @@
+import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
+
 import { resolveEndpoints } from '../../../../nodes/AgileTelecom/transport/endpoints';
 
 describe('resolveEndpoints: the MNP lookup (agile-api.md §15)', () => {
-	test.each(['wholesale', 'secure', 'httpApi', 'qlara', undefined])('platform %s: the one MNP host', (platform) => {
-		expect(resolveEndpoints({ platform }).mnpLookup).toBe('https://mnp.agiletelecom.com/services/mnp/number-lookup');
+	test.each(['wholesale', 'secure', 'httpApi', 'qlara', ''])('platform %j: the one MNP host', (platform) => {
+		// '' stands for a credential without a platform (the default is wholesale).
+		const credentials: ICredentialDataDecryptedObject = platform ? { platform } : {};
+		expect(resolveEndpoints(credentials).mnpLookup).toBe('https://mnp.agiletelecom.com/services/mnp/number-lookup');
 	});
 
 	test.each([
