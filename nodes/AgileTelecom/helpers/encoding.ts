@@ -77,6 +77,16 @@ export function udhOctets(udhHex: string): number {
 	return parseInt(udhHex.slice(0, 2), 16) === octets - UDHL_OCTETS ? octets : octets + UDHL_OCTETS;
 }
 
+/**
+ * Why a user UDH (already valid hex, see `hexProblem`) cannot be counted: so long that a concatenated part has
+ * no room left for text. Undefined when it can.
+ */
+export function udhLengthProblem(udhHex: string): string | undefined {
+	const octets = udhOctets(udhHex);
+	if (octets <= MAX_UDH_OCTETS) return undefined;
+	return `takes ${octets} octets of the 140 an SMS part carries; at most ${MAX_UDH_OCTETS} leave room for text`;
+}
+
 /** Septet cost of one character, or 0 when GSM-7 cannot encode it. */
 function gsmCost(char: string): number {
 	if (BASIC.has(char)) return 1;

@@ -3,6 +3,7 @@ import {
 	MAX_UDH_OCTETS,
 	partCapacity,
 	segmentSms,
+	udhLengthProblem,
 	udhOctets,
 } from '../../../../nodes/AgileTelecom/helpers/encoding';
 
@@ -53,6 +54,16 @@ describe('udhOctets', () => {
 		['FF', 2],
 	])('%j takes %i octets per part', (hex, octets) => {
 		expect(udhOctets(hex)).toBe(octets);
+	});
+});
+
+describe('udhLengthProblem', () => {
+	test('a header that leaves room for text passes; a longer one is named with its size', () => {
+		// 133 octets with their own length octet (0x84 = 132): the largest possible.
+		expect(udhLengthProblem(`84${'00'.repeat(132)}`)).toBeUndefined();
+		expect(udhLengthProblem('050003CC0201')).toBeUndefined();
+		// 133 octets without a matching length octet count 134.
+		expect(udhLengthProblem('00'.repeat(133))).toBe('takes 134 octets of the 140 an SMS part carries; at most 133 leave room for text');
 	});
 });
 
