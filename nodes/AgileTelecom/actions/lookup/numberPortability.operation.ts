@@ -123,7 +123,7 @@ function readAnswer(
 			{
 				message: `Agile Telecom answered the lookup of ${sent} without the documented fields (number, mcc, mnc, operator, ported)`,
 				description:
-					'Nothing was sent or charged as an SMS. If you use a Custom URL in the credential, check that it serves /services/mnp/number-lookup; otherwise contact Agile Telecom support with the time of the request.',
+					'No SMS was sent. If you use a Custom URL in the credential, check that it serves /services/mnp/number-lookup; otherwise contact Agile Telecom support with the time of the request.',
 				itemIndex,
 			},
 		);
