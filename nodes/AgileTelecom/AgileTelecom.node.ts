@@ -2,6 +2,7 @@ import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescrip
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import * as account from './actions/account';
+import * as lookup from './actions/lookup';
 import * as message from './actions/message';
 import { router } from './actions/router';
 import * as sms from './actions/sms';
@@ -16,7 +17,7 @@ export class AgileTelecom implements INodeType {
 		version: 1,
 		subtitle: '={{ $parameter["operation"] + ": " + $parameter["resource"] }}',
 		description:
-			'Send SMS through Agile Telecom (one by one through Qlara, or in wholesale batches), read the account credit and the delivery status of sent messages',
+			'Send SMS through Agile Telecom (one by one through Qlara, or in wholesale batches), read the account credit and the delivery status of sent messages, and look up the mobile operator of a number (MNP)',
 		defaults: { name: 'Agile Telecom' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
@@ -30,6 +31,7 @@ export class AgileTelecom implements INodeType {
 				noDataExpression: true,
 				options: [
 					{ name: 'Account', value: 'account' },
+					{ name: 'Lookup', value: 'lookup' },
 					{ name: 'Message', value: 'message' },
 					{ name: 'SMS', value: 'sms' },
 				],
@@ -38,6 +40,7 @@ export class AgileTelecom implements INodeType {
 			...sms.description,
 			...account.description,
 			...message.description,
+			...lookup.description,
 			...retryFields,
 		],
 	};

@@ -57,6 +57,14 @@ const OPERATIONS = [
 		labels: ['Options'],
 		absent: ['destinations', 'destination', 'sender', 'body', 'source'],
 	},
+	{
+		resource: 'Lookup',
+		operation: 'Number Portability (MNP)',
+		file: 'lookup-numberPortability',
+		inputs: ['resource', 'operation', 'phoneNumber'],
+		labels: ['Options', 'Retry'],
+		absent: ['destinations', 'destination', 'sender', 'body', 'messageIds', 'source'],
+	},
 ];
 
 let n8n;

@@ -10,6 +10,7 @@
  *   GET  /api/partner-gateway/v1/messages/status/:id?channel=SMS   single status (§7)
  *   GET  /api/partner-gateway/v1/messages/status?ids=a,b,c         batch status (§7)
  *   GET|POST|PUT|DELETE /api/partner-gateway/v1/webhooks/delivery-status   (§6.3)
+ *   GET  /services/mnp/number-lookup?msisdn=+39…                  number portability lookup (§15, errors §8.4)
  *
  * Order in which a request is handled: record → fault queue → auth → rate limit → size limits → route.
  * The control API is plain methods on the object `startSandbox()` returns, never HTTP.
@@ -37,6 +38,29 @@ export type ProcessedCounts = 'destinations' | 'messages';
  * destination, or only to the next `times` sends (a transient 429/500 that succeeds when sent again).
  */
 export type Rejection = number | { status: number; times?: number };
+/**
+ * Query parameter the MNP lookup reads: `msisdn` (every URL and code sample), `number` (one parameter table),
+ * or `either` (default), agile-api.md §15.
+ */
+export type MnpParameter = 'msisdn' | 'number' | 'either';
+/** MNP error bodies as documented, without the comma between the two fields (default), or as valid JSON (§8.4). */
+export type MnpErrorFormat = 'documented' | 'json';
+/**
+ * Batch status query parameter the server reads: `ids` (API reference), `customerMessageIds` (webhooks guide)
+ * or `both` (default), agile-api.md §7. A strict reading ignores the other parameter.
+ */
+export type StatusParameter = 'ids' | 'customerMessageIds' | 'both';
+
+/** A number portability answer (agile-api.md §15); `numbertype` is spelled as documented. */
+export interface MnpAnswer {
+	number: string;
+	mcc: string;
+	mnc: string;
+	numbertype: string;
+	ported: boolean;
+	operator: string;
+	country: string;
+}
 
 export interface BasicCredentials {
 	username: string;
@@ -91,6 +115,19 @@ export interface SandboxOptions {
 	frozenCredit?: number;
 	/** destination → its rejection inside a 200 (see Rejection). */
 	rejections?: Record<string, Rejection>;
+	/** Default 'either'. */
+	mnpParameter?: MnpParameter;
+	/** Default 'documented'. */
+	mnpErrorFormat?: MnpErrorFormat;
+	/** Number (`+` and digits) → fields that replace the default answer (the documented example's, per country). */
+	mnpAnswers?: Record<string, Partial<MnpAnswer> & Record<string, unknown>>;
+	/** Default 'both'. */
+	statusParameter?: StatusParameter;
+	/**
+	 * What a strict `statusParameter` reading answers when its parameter is absent: `[]` (it found nothing,
+	 * default) or 400 (a required parameter is missing).
+	 */
+	statusMissingParameter?: 'empty' | 'badRequest';
 }
 
 /**
@@ -130,6 +167,8 @@ export interface RecordedRequest {
 	headers: Record<string, string>;
 	/** Parsed JSON, else raw text, else undefined (no body, drop 'immediately', or recordBodies:false). */
 	body: unknown;
+	/** The query string exactly as it arrived (without `?`), to check percent-encoding such as `%2B`. */
+	rawQuery: string;
 	receivedAt: number;
 	/** Which credential kinds the request carried (valid or not). 'both' = X-Api-Key AND Authorization. */
 	auth: AuthKind;
@@ -215,6 +254,17 @@ const SUBSCRIPTION_CREDIT_PATH = '/api/v1/partner-gateway/subscription/credit';
 const QLARA_SEND_PATH = '/api/message-server/sms/send';
 const STATUS_PATH = '/api/partner-gateway/v1/messages/status';
 const WEBHOOK_PATH = '/api/partner-gateway/v1/webhooks/delivery-status';
+const MNP_PATH = '/services/mnp/number-lookup';
+
+/**
+ * Default MNP answers by country code: Italy is the documented example (§15); the others only give tests a
+ * second country to tell apart. Other numbers answer with empty network fields.
+ */
+const MNP_COUNTRIES: Array<[string, Pick<MnpAnswer, 'mcc' | 'mnc' | 'operator' | 'country'>]> = [
+	['39', { mcc: '222', mnc: '10', operator: 'Vodafone', country: 'Italia' }],
+	['41', { mcc: '228', mnc: '01', operator: 'Swisscom', country: 'Svizzera' }],
+	['44', { mcc: '234', mnc: '15', operator: 'Vodafone UK', country: 'Regno Unito' }],
+];
 
 const SCHEDULING_PATTERN = /^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})\.(\d{3})[+-](\d{2})(\d{2})$/;
 
@@ -259,6 +309,11 @@ export function smsParts(text: string): { unicode: boolean; parts: number } {
 		return { unicode, parts: units <= 70 ? 1 : Math.ceil(units / 67) };
 	}
 	return { unicode, parts: septets <= 160 ? 1 : Math.ceil(septets / 153) };
+}
+
+/** An MNP error body exactly as the docs print it: no comma between the two fields (agile-api.md §8.4). */
+export function documentedMnpError(status: number, description: string): string {
+	return `{ "error_code": ${status} "error_description": ${JSON.stringify(description)} }`;
 }
 
 function isValidScheduling(value: unknown): boolean {
@@ -550,8 +605,12 @@ export async function startSandbox(initial: SandboxOptions = {}): Promise<Sandbo
 			}
 			return { status: 200, body: statusItem(m) };
 		}
-		const raw = query.ids ?? query.customerMessageIds;
-		if (raw === undefined) return qlaraError(400, 'Bad Request', "Query parameter 'ids' is required");
+		const reading = options.statusParameter ?? 'both';
+		const raw = reading === 'both' ? (query.ids ?? query.customerMessageIds) : query[reading];
+		if (raw === undefined) {
+			if (reading !== 'both' && (options.statusMissingParameter ?? 'empty') === 'empty') return { status: 200, body: [] };
+			return qlaraError(400, 'Bad Request', `Query parameter '${reading === 'both' ? 'ids' : reading}' is required`);
+		}
 		const found: Json[] = [];
 		for (const id of raw.split(',')) {
 			if (id === '') continue;
@@ -561,6 +620,33 @@ export async function startSandbox(initial: SandboxOptions = {}): Promise<Sandbo
 			found.push(statusItem(m));
 		}
 		return { status: 200, body: found };
+	};
+
+	/** §8.4: `{ error_code, error_description }`, by default with the documentation's missing comma. */
+	const mnpError = (status: number, description: string): Reply =>
+		options.mnpErrorFormat === 'json'
+			? { status, body: { error_code: status, error_description: description } }
+			: { status, body: documentedMnpError(status, description), headers: { 'Content-Type': 'application/json' } };
+
+	const handleMnp = (query: Record<string, string>): Reply => {
+		const reading = options.mnpParameter ?? 'either';
+		const raw = reading === 'msisdn' ? query.msisdn : reading === 'number' ? query.number : (query.msisdn ?? query.number);
+		if (raw === undefined || raw === '') return mnpError(400, 'Specify a msisdn number');
+		// A `+` sent unencoded arrives as a space, which is why the docs ask for %2B (§15).
+		if (!/^\+?[1-9]\d{5,14}$/.test(raw)) return mnpError(400, `Invalid msisdn number: ${raw}`);
+		const number = raw.startsWith('+') ? raw : `+${raw}`;
+		const known = MNP_COUNTRIES.find(([code]) => number.startsWith(`+${code}`))?.[1];
+		const answer: Json = {
+			number,
+			mcc: known?.mcc ?? '',
+			mnc: known?.mnc ?? '',
+			numbertype: 'mobile',
+			ported: false,
+			operator: known?.operator ?? '',
+			country: known?.country ?? '',
+			...(options.mnpAnswers?.[number] ?? {}),
+		};
+		return { status: 200, body: answer };
 	};
 
 	const validCallbackUrl = (value: unknown): boolean => {
@@ -620,6 +706,11 @@ export async function startSandbox(initial: SandboxOptions = {}): Promise<Sandbo
 			return method === 'GET' ? handleStatus(path, query) : methodNotAllowed('GET');
 		}
 		if (path === WEBHOOK_PATH) return handleWebhook(method, body);
+		if (path === MNP_PATH) {
+			if (method === 'GET') return handleMnp(query);
+			const reply = mnpError(405, 'Use GET');
+			return { ...reply, headers: { ...reply.headers, Allow: 'GET' } };
+		}
 		return isQlaraPath(path)
 			? qlaraError(404, 'Not Found', `No route for ${method} ${path}`)
 			: jsendFail(404, 404, `No route for ${method} ${path}`);
@@ -705,7 +796,18 @@ export async function startSandbox(initial: SandboxOptions = {}): Promise<Sandbo
 				const value = headerValue(v);
 				if (value !== undefined) headers[k] = value;
 			}
-			record = { seq: seq++, method, path, query, headers, body: undefined, receivedAt, auth: auth.kind, bothAuth: auth.kind === 'both' };
+			record = {
+				seq: seq++,
+				method,
+				path,
+				query,
+				headers,
+				body: undefined,
+				rawQuery: q === -1 ? '' : rawUrl.slice(q + 1),
+				receivedAt,
+				auth: auth.kind,
+				bothAuth: auth.kind === 'both',
+			};
 			requests.push(record);
 		}
 
@@ -743,9 +845,11 @@ export async function startSandbox(initial: SandboxOptions = {}): Promise<Sandbo
 
 		if (!auth.valid) {
 			const reply =
-				qlara && !BATCH_SEND_PATHS.has(path) && !CREDIT_PATHS.has(path)
-					? qlaraError(401, 'Unauthorized', 'Invalid or missing API key')
-					: jsendFail(401, 1, 'Wrong credentials');
+				path === MNP_PATH
+					? mnpError(401, 'Wrong credentials')
+					: qlara && !BATCH_SEND_PATHS.has(path) && !CREDIT_PATHS.has(path)
+						? qlaraError(401, 'Unauthorized', 'Invalid or missing API key')
+						: jsendFail(401, 1, 'Wrong credentials');
 			send(res, record, reply, extraHeaders);
 			return;
 		}

@@ -4,6 +4,7 @@ import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 import { getConnection, type Connection } from '../transport/request';
 import * as account from './account';
 import { forgetRun, runScope } from './ledger';
+import * as lookup from './lookup';
 import * as message from './message';
 import type { ItemOutcome, OperationResult } from './outcome';
 import * as sms from './sms';
@@ -23,6 +24,7 @@ const operations: Record<string, Record<string, OperationExecute>> = {
 	sms: sms.operations,
 	account: account.operations,
 	message: message.operations,
+	lookup: lookup.operations,
 };
 
 type ItemError = NodeApiError | NodeOperationError;

@@ -1,5 +1,5 @@
 import { destinationStatusMeaning } from '../transport/errors';
-import { segmentSms, type SmsEncoding } from './encoding';
+import { isGsm7, partCapacity, segmentSms, type SmsEncoding } from './encoding';
 import { isObject } from './values';
 
 /**
@@ -254,22 +254,25 @@ const GSM_REPLACEMENT = '?';
  * Encoding and parts as the platform will bill them, following the request options: without concatenation
  * the text is truncated to one part, without Unicode non-GSM characters are removed or replaced (§3.1), so
  * counted here as one septet each (the upper bound). A hex body is raw bytes: 140 per part, 134 once split.
+ * A user-supplied UDH (`udhOctets`, see `udhOctets()` in encoding.ts) shrinks every part (`partCapacity`).
  */
 export function messageSegmentation(
 	text: string,
-	options: { hexBody: boolean; enableUnicode: boolean; enableConcatenated: boolean },
+	options: { hexBody: boolean; enableUnicode: boolean; enableConcatenated: boolean; udhOctets?: number },
 ): { encoding: BatchEncoding; parts: number } {
 	let encoding: BatchEncoding;
 	let parts: number;
+	const udh = { udhOctets: options.udhOctets };
 	if (options.hexBody) {
 		const bytes = text.length / 2;
+		const limits = partCapacity('Binary', options.udhOctets);
 		encoding = 'Binary';
-		parts = bytes === 0 ? 0 : bytes <= 140 ? 1 : Math.ceil(bytes / 134);
+		parts = bytes === 0 ? 0 : bytes <= limits.single ? 1 : Math.ceil(bytes / limits.multi);
 	} else {
-		let segmentation = segmentSms(text);
+		let segmentation = segmentSms(text, udh);
 		if (segmentation.encoding === 'UCS-2' && !options.enableUnicode) {
-			const gsmOnly = Array.from(text, (char) => (segmentSms(char).encoding === 'GSM-7' ? char : GSM_REPLACEMENT)).join('');
-			segmentation = segmentSms(gsmOnly);
+			const gsmOnly = Array.from(text, (char) => (isGsm7(char) ? char : GSM_REPLACEMENT)).join('');
+			segmentation = segmentSms(gsmOnly, udh);
 		}
 		encoding = segmentation.encoding;
 		parts = segmentation.parts;

@@ -25,22 +25,107 @@ export function splitList(value: unknown): string[] {
 const INTERNATIONAL = /^\+[1-9]\d{6,14}$/;
 
 /**
- * Normalises a phone number to `+<country code><number>`, or returns a reason it is not one.
- * Only explicitly international numbers (`+` or `00`) are accepted: a bare `3351234567` could be a
- * national number, and guessing its country would send an SMS to a stranger.
+ * What a Default Country Code does with the start of a national number: which trunk prefix (the digits dialled
+ * only inside the country) is dropped before the country code goes in front.
+ *
+ * | Country code | Country | Trunk prefix | Example with the default | Why |
+ * | --- | --- | --- | --- | --- |
+ * | 39 | Italy | none: a leading 0 is kept | `06 1234567` → `+39061234567`, `3351234567` → `+393351234567` | the 0 of Italian fixed lines is part of the number and is dialled from abroad too; mobiles start with 3 |
+ * | 378 | San Marino | none: 0 kept | `0549 123456` → `+3780549123456` | same plan as Italy (0549 is dialled from abroad) |
+ * | 379 | Vatican City | none: 0 kept | | reserved, follows the Italian plan |
+ * | 225 | Côte d'Ivoire | none: 0 kept | `07 07 123 456` → `+2250707123456` | since 2021 the leading 0 is part of every 10-digit number |
+ * | 242 | Republic of the Congo | none: 0 kept | `06 123 4567` → `+242061234567` | numbers start with 0 and keep it from abroad |
+ * | 30, 34, 45, 47, 351, 352, 354, 356, 357, 371, 372 | Greece, Spain, Denmark, Norway, Portugal, Luxembourg, Iceland, Malta, Cyprus, Latvia, Estonia | none, and no number starts with 0 | `0612345678` is refused | a leading 0 cannot be a trunk prefix there; it is probably a number of another country (a French 06…), so guessing would text a stranger |
+ * | 7 | Russia, Kazakhstan | 8 | `8 912 345 6789` → `+79123456789` | the national trunk prefix is 8, not 0 |
+ * | 36 | Hungary | 06 | `06 30 123 4567` → `+36301234567` | the national trunk prefix is 06 |
+ * | 1 | USA, Canada, NANP | 1, only on 11 digits | `1 212 555 0100` → `+12125550100` | NANP numbers have 10 digits after the optional trunk 1 |
+ * | any other | | 0 | `07911 123456` with 44 → `+447911123456` | the common case (UK, Germany, France, Switzerland …): the 0 is dialled only nationally |
  */
-export function normalizePhoneNumber(raw: string): { number?: string; problem?: string } {
-	let value = raw.trim().replace(/[\s\-.()/]/g, '');
+type TrunkRule = { keep: true } | { refuseLeadingZero: true } | { prefix: string; digits?: number };
+
+const TRUNK_RULES: Record<string, TrunkRule> = {
+	'39': { keep: true },
+	'378': { keep: true },
+	'379': { keep: true },
+	'225': { keep: true },
+	'242': { keep: true },
+	'7': { prefix: '8' },
+	'36': { prefix: '06' },
+	'1': { prefix: '1', digits: 11 },
+	...Object.fromEntries(
+		['30', '34', '45', '47', '351', '352', '354', '356', '357', '371', '372'].map((code) => [code, { refuseLeadingZero: true }]),
+	),
+};
+const DEFAULT_TRUNK_RULE: TrunkRule = { prefix: '0' };
+
+export interface NormalizedNumber {
+	number?: string;
+	problem?: string;
+	/** True when the number had no international prefix and the default country code was put in front. */
+	countryCodeAdded?: boolean;
+}
+
+/** The national number with its trunk prefix handled, or why it cannot be made international. */
+function nationalPart(digits: string, countryCode: string, raw: string): { national?: string; problem?: string } {
+	const rule = TRUNK_RULES[countryCode] ?? DEFAULT_TRUNK_RULE;
+	if ('keep' in rule) return { national: digits };
+	if ('refuseLeadingZero' in rule) {
+		return digits.startsWith('0')
+			? {
+					problem: `"${raw}" starts with 0, but numbers of country code +${countryCode} never do: it is probably a number of another country. Write it with its country code (+ or 00)`,
+				}
+			: { national: digits };
+	}
+	const hasPrefix = digits.startsWith(rule.prefix) && (rule.digits === undefined || digits.length === rule.digits);
+	return { national: hasPrefix ? digits.slice(rule.prefix.length) : digits };
+}
+
+/**
+ * Normalises a phone number to `+<country code><number>`, or returns a reason it is not one.
+ *
+ * Numbers written with `+` or `00` are taken as they are (only separators and a `(0)` are removed). A number
+ * without them is national: it is refused unless `defaultCountryCode` (digits only, see `parseCountryCode`) says
+ * which country it belongs to, because guessing the country would send an SMS to a stranger. `(0)`, as in
+ * `+39 (0) 335…` or `+44 (0)20…`, marks a trunk prefix that is not dialled from abroad and is always removed:
+ * an Italian fixed line keeps its 0 only when written without parentheses (`+39 06…`).
+ */
+export function normalizePhoneNumber(raw: string, defaultCountryCode?: string): NormalizedNumber {
+	let value = raw
+		.trim()
+		.replace(/\(\s*0\s*\)/g, '')
+		.replace(/[\s\-.()/]/g, '');
 	if (value.startsWith('00')) value = `+${value.slice(2)}`;
 	if (INTERNATIONAL.test(value)) return { number: value };
+	if (/^\d+$/.test(value) && defaultCountryCode) {
+		const { national, problem } = nationalPart(value, defaultCountryCode, raw);
+		if (problem) return { problem };
+		const number = `+${defaultCountryCode}${national}`;
+		if (INTERNATIONAL.test(number)) return { number, countryCodeAdded: true };
+		return {
+			problem: `"${raw}" with country code +${defaultCountryCode} gives ${number}, which is not a phone number (+ followed by 7 to 15 digits)`,
+		};
+	}
 	if (/^\d+$/.test(value)) {
 		return {
-			problem: `"${raw}" has no international prefix. Write it as +<country code><number>, for example +393351234567 (00 instead of + also works)`,
+			problem: `"${raw}" has no international prefix. Write it as +<country code><number>, for example +393351234567 (00 instead of + also works), or set a Default Country Code`,
 		};
 	}
 	return {
 		problem: `"${raw}" is not a phone number in international format (+ followed by 7 to 15 digits, for example +393351234567)`,
 	};
+}
+
+/**
+ * Reads a Default Country Code as users write it (`39`, `+39`, `0039`, the number 39) into its digits; empty
+ * means no default. Calling codes have 1 to 3 digits and never start with 0.
+ */
+export function parseCountryCode(value: unknown): { countryCode?: string; problem?: string } {
+	if (value === undefined || value === null) return {};
+	const text = String(value).trim();
+	if (text === '') return {};
+	const digits = text.replace(/^(\+|00)/, '');
+	if (/^[1-9]\d{0,2}$/.test(digits)) return { countryCode: digits };
+	return { problem: `"${text}" is not a country calling code: 1 to 3 digits, such as 39 for Italy or 44 for the United Kingdom` };
 }
 
 /** Sender rules of agile-api.md §11: up to 11 letters/digits without spaces, or up to 16 digits. */

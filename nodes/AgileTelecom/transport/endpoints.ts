@@ -8,6 +8,10 @@ export const PLATFORM_HOSTS = {
 	qlara: 'https://lora-api.agiletelecom.com',
 } as const;
 
+/** The number portability host is the same for every account type; Qlara has no MNP endpoint (agile-api.md §15). */
+export const MNP_HOST = 'https://mnp.agiletelecom.com';
+const MNP_LOOKUP_PATH = '/services/mnp/number-lookup';
+
 export type Platform = keyof typeof PLATFORM_HOSTS | 'custom';
 
 /**
@@ -30,6 +34,8 @@ export interface Endpoints {
 	qlaraSubscriptionCredit: string;
 	qlaraMessageStatus: string;
 	qlaraDeliveryWebhook: string;
+	/** `GET …?msisdn=` number portability lookup (agile-api.md §15). */
+	mnpLookup: string;
 }
 
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]', '::1']);
@@ -83,5 +89,7 @@ export function resolveEndpoints(credentials: ICredentialDataDecryptedObject): E
 		qlaraSubscriptionCredit: `${qlaraBaseUrl}/api/v1/partner-gateway/subscription/credit`,
 		qlaraMessageStatus: `${qlaraBaseUrl}/api/partner-gateway/v1/messages/status`,
 		qlaraDeliveryWebhook: `${qlaraBaseUrl}/api/partner-gateway/v1/webhooks/delivery-status`,
+		// Like the Qlara-only calls: one production host, and a custom URL (sandbox, proxy) serves it too.
+		mnpLookup: `${platform === 'custom' ? baseUrl : MNP_HOST}${MNP_LOOKUP_PATH}`,
 	};
 }

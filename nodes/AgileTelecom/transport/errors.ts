@@ -15,6 +15,8 @@ import {
 const AMBIGUOUS_TODO =
 	'The SMS may or may not have been accepted: check the delivery reports (or Get Status) before sending again. "Retry on Server Errors" resends automatically with the same message IDs; that makes a duplicate traceable, it does not prevent it.';
 
+import { parseLenientObject } from '../helpers/lenientJson';
+
 /** What happened and what to do, per HTTP status (agile-api.md §8.2, §8.3). */
 interface StatusText {
 	what: string;
@@ -73,6 +75,13 @@ const SERVER_ERROR: StatusText = {
 	todo: AMBIGUOUS_TODO,
 	failure: { cause: 'temporarily-unavailable' },
 };
+
+/**
+ * For a read (credit, status, number lookup) a timeout or a 5xx changed nothing: the send-oriented advice about
+ * SMS that may have been accepted does not apply.
+ */
+const READ_NOT_COMPLETED =
+	'Nothing was sent or changed: this request only reads. The node already retried it as the Retry settings allow; try again later, and contact Agile Telecom support if it persists.';
 
 const OTHER_ERROR: StatusText = {
 	what: 'Agile Telecom answered with an unexpected status',
@@ -151,6 +160,8 @@ export interface ApiFailure {
 	/** Network error code such as ECONNREFUSED. */
 	networkCode?: string;
 	itemIndex?: number;
+	/** The request only reads: a timeout, a 5xx or a dropped connection cannot have sent anything. */
+	read?: boolean;
 	/** Extra sentence appended to the message, e.g. the attempts made. */
 	detail?: string;
 	failure?: Failure;
@@ -184,13 +195,15 @@ export function apiError(node: INode, failureInput: ApiFailure): NodeApiError {
 		what = `Could not reach Agile Telecom (${f.networkCode ?? 'network error'})`;
 		todo = NEVER_CONNECTED_CODES.has(f.networkCode ?? '')
 			? 'The connection was never opened, so nothing was sent. Check the Platform / Base URL in the credential and the network or proxy of the n8n server.'
-			: `The connection broke after the request was sent. ${AMBIGUOUS_TODO}`;
+			: f.read
+				? READ_NOT_COMPLETED
+				: `The connection broke after the request was sent. ${AMBIGUOUS_TODO}`;
 		failure ??= { cause: 'temporarily-unavailable' };
 		httpCode = f.networkCode ?? 'ECONNERROR';
 	} else {
 		const text = statusText(f.status);
 		what = `${text.what} (HTTP ${f.receivedStatus ?? f.status})`;
-		todo = text.todo;
+		todo = f.read && (f.status === 408 || f.status >= 500) ? READ_NOT_COMPLETED : text.todo;
 		failure ??= text.failure;
 		httpCode = String(f.status);
 		if (jsend) what += `, error code ${code}: ${jsend.meaning}`;
@@ -229,7 +242,11 @@ export function jsendStatus(body: unknown): number {
 
 /** The provider's own text from any documented error body (JSend, Qlara 429, MNP, plain text). */
 export function providerTextOf(body: unknown): string | undefined {
-	if (typeof body === 'string') return body.trim().slice(0, 500) || undefined;
+	if (typeof body === 'string') {
+		// n8n hands over a body it could not parse as text, e.g. the MNP error JSON without its comma (§8.4).
+		const lenient = parseLenientObject(body);
+		return (lenient && providerTextOf(lenient)) ?? (body.trim().slice(0, 500) || undefined);
+	}
 	if (!body || typeof body !== 'object') return undefined;
 	const b = body as Record<string, unknown>;
 	for (const key of ['message', 'error_description', 'error', 'detail', 'description']) {

@@ -183,6 +183,7 @@ class RetryState {
 			providerText: networkCode ? undefined : causeMessage(error),
 			secrets: this.connection.secrets,
 			itemIndex: request.itemIndex,
+			read: request.kind === 'read',
 			detail: this.gaveUp(),
 		});
 	}
@@ -192,7 +193,14 @@ class RetryState {
 		const ok = statusCode >= 200 && statusCode < 300;
 		// A JSend error inside a 2xx stands for the status of its code (1 → 401, 100 → 403, 8 → 500 …).
 		const status = ok ? jsendStatus(body) : statusCode;
-		const failure = { status, receivedStatus: ok ? statusCode : undefined, body, secrets: this.connection.secrets, itemIndex: this.request.itemIndex };
+		const failure = {
+			status,
+			receivedStatus: ok ? statusCode : undefined,
+			body,
+			secrets: this.connection.secrets,
+			itemIndex: this.request.itemIndex,
+			read: this.request.kind === 'read',
+		};
 		const asked = serverRequestedWait(headers, body);
 		const tooLong = asked !== undefined && asked > this.retry.maxDelay;
 		const refusedWait = `The server asked to wait ${formatWait(asked ?? 0)}, more than the Max Delay of ${formatWait(this.retry.maxDelay)}, so the node did not retry`;

@@ -5,6 +5,7 @@ import { getRetrySettings } from '../../descriptions/retry';
 import { mapWithConcurrency } from '../../helpers/concurrency';
 import { invalidField, splitList } from '../../helpers/validation';
 import { agileRequest, type Connection } from '../../transport/request';
+import type { RetrySettings } from '../../transport/retry';
 import { prepareItems, toItemError, type OperationResult } from '../outcome';
 
 const displayOptions = { show: { resource: ['message'], operation: ['getStatus'] } };
@@ -190,6 +191,75 @@ function chunkIds(ids: string[], perRequest: number): string[][] {
 	return chunks;
 }
 
+/** The entries of a batch answer that belong to the ids asked, by id. */
+function matchEntries(body: unknown, ids: string[]): Map<string, StatusEntry> {
+	const found = new Map<string, StatusEntry>();
+	const wanted = new Set(ids);
+	for (const entry of entriesOf(body)) {
+		for (const field of ID_FIELDS) {
+			const id = firstString(entry, [field]);
+			if (id !== undefined && wanted.has(id) && !found.has(id)) found.set(id, foundEntry(id, entry));
+		}
+	}
+	return found;
+}
+
+/**
+ * The batch parameter is `ids` in the API reference and `customerMessageIds` in the webhooks guide (agile-api.md
+ * §7, §16.12). What one request of an execution learns about the server is used by the following ones.
+ */
+type IdsParameter = 'ids' | 'customerMessageIds';
+interface IdsParameterMemory {
+	/** The parameter that found a message. */
+	learnt?: IdsParameter;
+}
+
+/**
+ * One batch lookup. `ids` is asked first; only when it finds nothing (an empty answer, or a 400 from a server
+ * that requires the other name) are the same ids asked as `customerMessageIds`. Once `ids` has found a message
+ * the fallback is never made, so a server that reads `ids` costs one request per batch as before; once
+ * `customerMessageIds` has, later batches use it directly. Ids that neither name finds cost two requests:
+ * the price of not knowing which name the server reads.
+ */
+async function lookupBatch(
+	ctx: IExecuteFunctions,
+	connection: Connection,
+	request: { channel: Channel; ids: string[]; itemIndex: number },
+	retry: RetrySettings,
+	memory: IdsParameterMemory,
+): Promise<Map<string, StatusEntry>> {
+	const ask = async (parameter: IdsParameter, passThrough?: number[]) =>
+		await agileRequest(ctx, connection, {
+			method: 'GET',
+			url: connection.endpoints.qlaraMessageStatus,
+			qs: { [parameter]: request.ids.join(','), channel: request.channel },
+			kind: 'read',
+			retry,
+			itemIndex: request.itemIndex,
+			passThrough,
+		});
+	const used = memory.learnt ?? 'ids';
+	const response = await ask(used, used === 'ids' && memory.learnt === undefined ? [400] : undefined);
+	const found = response.statusCode === 400 ? new Map<string, StatusEntry>() : matchEntries(response.body, request.ids);
+	if (found.size > 0) {
+		memory.learnt ??= used;
+		return found;
+	}
+	// Nothing found by a parameter the server is known to read: these ids are simply unknown. A 400 is never
+	// taken for "nothing found": the fallback answers it or reports the error.
+	const readsUsed = used === 'customerMessageIds' || memory.learnt === 'ids';
+	if (readsUsed && response.statusCode !== 400) return found;
+	// After a 200, a 400 to the fallback means the server requires `ids`: the ids are unknown, not wrong.
+	const second = await ask('customerMessageIds', response.statusCode === 400 ? undefined : [400]);
+	if (second.statusCode === 400) {
+		memory.learnt = 'ids';
+		return found;
+	}
+	const fallback = matchEntries(second.body, request.ids);
+	if (fallback.size > 0) memory.learnt = 'customerMessageIds';
+	return fallback;
+}
+
 /**
  * One output item per input item (the router pairs them), each with a `statuses` array holding one entry per
  * requested id, plus counts and `allFinal`/`allDelivered` for an IF node. The shape is the same for one id or
@@ -245,6 +315,7 @@ export async function execute(
 		for (const ids of chunkIds([...group.ids], perRequest)) requests.push({ channel, ids, itemIndex: group.firstItem, single });
 	}
 
+	const idsParameter: IdsParameterMemory = {};
 	const lookup = async (request: (typeof requests)[number]): Promise<Map<string, StatusEntry>> => {
 		const found = new Map<string, StatusEntry>();
 		if (request.single) {
@@ -263,23 +334,7 @@ export async function execute(
 			if (entry) found.set(id, foundEntry(id, entry));
 			return found;
 		}
-		// `ids` as in the API reference; one guide writes `customerMessageIds` (agile-api.md §7, §16.12).
-		const response = await agileRequest(this, connection, {
-			method: 'GET',
-			url: qlaraMessageStatus,
-			qs: { ids: request.ids.join(','), channel: request.channel },
-			kind: 'read',
-			retry,
-			itemIndex: request.itemIndex,
-		});
-		const wanted = new Set(request.ids);
-		for (const entry of entriesOf(response.body)) {
-			for (const field of ID_FIELDS) {
-				const id = firstString(entry, [field]);
-				if (id !== undefined && wanted.has(id) && !found.has(id)) found.set(id, foundEntry(id, entry));
-			}
-		}
-		return found;
+		return await lookupBatch(this, connection, request, retry, idsParameter);
 	};
 
 	const results = await mapWithConcurrency(requests.length, CONCURRENT_REQUESTS, async (index) => {

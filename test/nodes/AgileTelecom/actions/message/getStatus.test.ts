@@ -203,6 +203,8 @@ describe('Message → Get Status', () => {
 
 		test('IDs per Request changes the split', async () => {
 			const ids = ['a', 'b', 'c', 'd', 'e'];
+			// Known ids: a batch that finds nothing would also be asked as customerMessageIds (see getStatus.fallback.test.ts).
+			for (const id of ids) sandbox.setStatus(id, 'SENT');
 			await runWorkflow({ node: node({ messageIds: ids.join(','), options: { idsPerRequest: 2 } }), credentials: credentials() });
 
 			expect(sandbox.requests.map((r) => r.query.ids).sort()).toEqual(['a,b', 'c,d', 'e']);
@@ -210,6 +212,7 @@ describe('Message → Get Status', () => {
 
 		test('long IDs are sent in smaller groups so no URL carries more than about 6,000 characters of IDs', async () => {
 			const ids = Array.from({ length: 150 }, (_, i) => `${String(i).padStart(3, '0')}-${'x'.repeat(96)}`);
+			for (const id of ids) sandbox.setStatus(id, 'SENT');
 			await runWorkflow({ node: node({ messageIds: ids.join(',') }), credentials: credentials() });
 
 			const sent = sandbox.requests.map((r) => r.query.ids).sort();
@@ -218,12 +221,15 @@ describe('Message → Get Status', () => {
 			expect(sent.join(',').split(',')).toEqual(ids);
 		});
 
-		test('wrong channel: the batch endpoint omits the IDs, so all are NOT_FOUND', async () => {
+		test('wrong channel: the batch endpoint omits the IDs, so all are NOT_FOUND (after asking customerMessageIds too)', async () => {
 			sandbox.setStatus('a', 'DELIVERED');
 			sandbox.setStatus('b', 'SENT');
 			const result = await runWorkflow({ node: node({ messageIds: 'a,b', channel: 'WHATSAPP' }), credentials: credentials() });
 
-			expect(summary(sandbox.requests)).toEqual([request(STATUS_PATH, { ids: 'a,b', channel: 'WHATSAPP' })]);
+			expect(summary(sandbox.requests)).toEqual([
+				request(STATUS_PATH, { ids: 'a,b', channel: 'WHATSAPP' }),
+				request(STATUS_PATH, { customerMessageIds: 'a,b', channel: 'WHATSAPP' }),
+			]);
 			expect(result.output?.[0].json).toMatchObject({
 				channel: 'WHATSAPP',
 				notFoundCount: 2,
@@ -337,6 +343,7 @@ describe('Message → Get Status', () => {
 		test('with Continue On Fail, only the items whose IDs were in the failed request become error items', async () => {
 			sandbox.setStatus('a', 'DELIVERED');
 			sandbox.setStatus('b', 'DELIVERED');
+			sandbox.setStatus('c', 'SENT');
 			// Two requests (a,b and c) run concurrently; whichever arrives first gets the 503, and without retries it stays failed.
 			sandbox.injectFaults([{ path: STATUS_PATH, status: 503, body: { status: 503, error: 'Unavailable', message: 'down' } }]);
 			const output = await executeBare({

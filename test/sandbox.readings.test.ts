@@ -1,0 +1,102 @@
+/**
+ * The sandbox's emulation of the MNP lookup (agile-api.md §15, §8.4) and of the two documented batch status
+ * parameters (§7), each reading switchable per test. Plain fetch, no node involved.
+ */
+import { useSandbox } from './sandbox/lifecycle';
+import { documentedMnpError } from './sandbox/server';
+
+const sandbox = useSandbox();
+const KEY = { 'X-Api-Key': 'test-api-key' };
+const MNP = '/services/mnp/number-lookup';
+const STATUS = '/api/partner-gateway/v1/messages/status';
+
+beforeEach(() => {
+	sandbox.configure({ mnpParameter: 'either', mnpErrorFormat: 'documented', mnpAnswers: {}, statusParameter: 'both', statusMissingParameter: 'empty' });
+});
+
+async function get(path: string, headers: Record<string, string> = KEY): Promise<{ status: number; text: string; type: string | null }> {
+	const res = await fetch(`${sandbox.url}${path}`, { headers });
+	return { status: res.status, text: await res.text(), type: res.headers.get('content-type') };
+}
+
+describe('sandbox: MNP lookup', () => {
+	const example = { number: '+39333123123', mcc: '222', mnc: '10', numbertype: 'mobile', ported: false, operator: 'Vodafone', country: 'Italia' };
+
+	test('the documented example answer, for msisdn with %2B or without +', async () => {
+		for (const query of ['msisdn=%2B39333123123', 'msisdn=39333123123']) {
+			const answer = await get(`${MNP}?${query}`);
+			expect([answer.status, JSON.parse(answer.text)]).toEqual([200, example]);
+		}
+	});
+
+	test.each([
+		['either', 'msisdn', 200],
+		['either', 'number', 200],
+		['msisdn', 'msisdn', 200],
+		['msisdn', 'number', 400],
+		['number', 'number', 200],
+		['number', 'msisdn', 400],
+	] as const)('reading %s, parameter %s → %i', async (mnpParameter, parameter, status) => {
+		sandbox.configure({ mnpParameter });
+		expect((await get(`${MNP}?${parameter}=%2B39333123123`)).status).toBe(status);
+	});
+
+	test('errors are documented JSON without the comma, or valid JSON when asked', async () => {
+		expect(await get(MNP)).toEqual({
+			status: 400,
+			text: '{ "error_code": 400 "error_description": "Specify a msisdn number" }',
+			type: 'application/json',
+		});
+		expect(documentedMnpError(500, 'Server error')).toBe('{ "error_code": 500 "error_description": "Server error" }');
+		sandbox.configure({ mnpErrorFormat: 'json' });
+		const answer = await get(MNP);
+		expect(JSON.parse(answer.text)).toEqual({ error_code: 400, error_description: 'Specify a msisdn number' });
+	});
+
+	test('an unencoded + arrives as a space and is refused; a wrong key gets 401 in the same shape', async () => {
+		expect(await get(`${MNP}?msisdn=+39333123123`)).toMatchObject({
+			status: 400,
+			text: '{ "error_code": 400 "error_description": "Invalid msisdn number:  39333123123" }',
+		});
+		expect(await get(`${MNP}?msisdn=%2B39333123123`, { 'X-Api-Key': 'nope' })).toMatchObject({
+			status: 401,
+			text: '{ "error_code": 401 "error_description": "Wrong credentials" }',
+		});
+	});
+
+	test('configured answers replace the default fields; the raw query is recorded', async () => {
+		sandbox.configure({ mnpAnswers: { '+39333123123': { ported: true, operator: 'Iliad' } } });
+		const answer = await get(`${MNP}?msisdn=%2B39333123123`);
+		expect(JSON.parse(answer.text)).toEqual({ ...example, ported: true, operator: 'Iliad' });
+		expect(sandbox.requests[0]).toMatchObject({ rawQuery: 'msisdn=%2B39333123123', query: { msisdn: '+39333123123' } });
+	});
+});
+
+describe('sandbox: batch status parameter readings', () => {
+	beforeEach(() => {
+		sandbox.setStatus('a', 'DELIVERED');
+	});
+	const found = [{ customerMessageId: 'a', deliveryStatus: 'DELIVERED', deliveryStatusDescription: 'Message delivered' }];
+
+	test.each([
+		['both', 'ids', found],
+		['both', 'customerMessageIds', found],
+		['ids', 'ids', found],
+		['ids', 'customerMessageIds', []],
+		['customerMessageIds', 'customerMessageIds', found],
+		['customerMessageIds', 'ids', []],
+	] as const)('reading %s, parameter %s', async (statusParameter, parameter, expected) => {
+		sandbox.configure({ statusParameter });
+		const answer = await get(`${STATUS}?${parameter}=a,b&channel=SMS`);
+		expect([answer.status, JSON.parse(answer.text)]).toEqual([200, expected]);
+	});
+
+	test('a strict reading can answer 400 for its missing parameter instead', async () => {
+		sandbox.configure({ statusParameter: 'customerMessageIds', statusMissingParameter: 'badRequest' });
+		const answer = await get(`${STATUS}?ids=a&channel=SMS`);
+		expect([answer.status, JSON.parse(answer.text)]).toEqual([
+			400,
+			{ status: 400, error: 'Bad Request', message: "Query parameter 'customerMessageIds' is required" },
+		]);
+	});
+});
