@@ -24,6 +24,7 @@ const HOOK = {
 	live: '7d0f6a4e-3c1b-4f2a-9e8d-5b6c7a8d9e0f',
 	legacy: '2b8e4c6a-1d3f-4a5b-8c7d-9e0f1a2b3c4d',
 	badZone: '5c1d2e3f-4a5b-4c6d-8e7f-0a1b2c3d4e5f',
+	once: '9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d',
 };
 
 // The documented payloads (agile-api.md §4.3, §6.1, §6.3, §6.4, §14), verbatim where the docs print one.
@@ -114,33 +115,52 @@ async function waitUntil(what, predicate, timeoutMs = 60_000) {
 	}
 }
 
-/** Trigger → HTTP Request posting every item to the collector under `/<tag>`. */
-function triggerWorkflow(id, tag, { webhookId, typeVersion = 1.1, parameters, credentials }) {
-	return {
-		id,
-		name: `trigger e2e: ${tag}`,
-		settings: { executionOrder: 'v1' },
-		nodes: [
-			{ id: `${id}-t`, name: TRIGGER_NAME, type: TRIGGER_TYPE, typeVersion, position: [0, 0], webhookId, parameters, credentials },
-			{
-				id: `${id}-c`,
-				name: 'Collect',
-				type: 'n8n-nodes-base.httpRequest',
-				typeVersion: 4.2,
-				position: [240, 0],
-				parameters: {
-					method: 'POST',
-					url: `${collector.url}/${tag}`,
-					sendBody: true,
-					specifyBody: 'json',
-					jsonBody: '={{ JSON.stringify($json) }}',
-					options: {},
-				},
-			},
-		],
-		connections: { [TRIGGER_NAME]: { main: [[{ node: 'Collect', type: 'main', index: 0 }]] } },
+/** Trigger → (nodes in between) → HTTP Request posting every item to the collector under `/<tag>`. */
+function triggerWorkflow(id, tag, { webhookId, typeVersion = 1.1, parameters, credentials, between = [] }) {
+	const collect = {
+		name: 'Collect',
+		type: 'n8n-nodes-base.httpRequest',
+		typeVersion: 4.2,
+		parameters: {
+			method: 'POST',
+			url: `${collector.url}/${tag}`,
+			sendBody: true,
+			specifyBody: 'json',
+			jsonBody: '={{ JSON.stringify($json) }}',
+			options: {},
+		},
 	};
+	const nodes = [
+		{ id: `${id}-t`, name: TRIGGER_NAME, type: TRIGGER_TYPE, typeVersion, position: [0, 0], webhookId, parameters, credentials },
+		...[...between, collect].map((node, i) => ({ id: `${id}-${i}`, position: [240 * (i + 1), 0], ...node })),
+	];
+	const connections = {};
+	for (let i = 0; i < nodes.length - 1; i++) connections[nodes[i].name] = { main: [[{ node: nodes[i + 1].name, type: 'main', index: 0 }]] };
+	return { id, name: `trigger e2e: ${tag}`, settings: { executionOrder: 'v1' }, nodes, connections };
 }
+
+/** The README's recipe for acting once per multipart message: If final → Remove Duplicates on messageId. */
+const ONCE_PER_MESSAGE = [
+	{
+		name: 'Final Only',
+		type: 'n8n-nodes-base.filter',
+		typeVersion: 2.2,
+		parameters: {
+			conditions: {
+				options: { caseSensitive: true, leftValue: '', typeValidation: 'strict', version: 2 },
+				conditions: [{ id: 'final', leftValue: '={{ $json.final }}', rightValue: '', operator: { type: 'boolean', operation: 'true', singleValue: true } }],
+				combinator: 'and',
+			},
+			options: {},
+		},
+	},
+	{
+		name: 'Once per Message',
+		type: 'n8n-nodes-base.removeDuplicates',
+		typeVersion: 2,
+		parameters: { operation: 'removeItemsSeenInPreviousExecutions', logic: 'removeItemsWithAlreadySeenKeyValues', dedupeValue: '={{ $json.messageId }}', options: {} },
+	},
+];
 
 const productionUrl = (webhookId) => `${server.baseUrl}/webhook/${webhookId}/webhook`;
 const testUrl = (webhookId) => `${server.baseUrl}/webhook-test/${webhookId}/webhook`;
@@ -193,12 +213,19 @@ before(async () => {
 		webhookId: HOOK.badZone,
 		parameters: { authentication: 'none', options: { inboundTimeZone: 'Europe/Rom' } },
 	});
-	await n8n.importWorkflows([WF.live, WF.legacy, WF.badZone]);
+	WF.once = triggerWorkflow('e2eTriggerOnce01', 'once', {
+		webhookId: HOOK.once,
+		parameters: { authentication: 'tokenCredential' },
+		credentials: { agileTelecomWebhookApi: credentials.agileTelecomWebhookApi },
+		between: ONCE_PER_MESSAGE,
+	});
+	await n8n.importWorkflows([WF.live, WF.legacy, WF.badZone, WF.once]);
 	server = await n8n.start();
 	await server.setupOwner();
 	sandbox.reset();
 	await activate(WF.live, HOOK.live);
 	await activate(WF.legacy, HOOK.legacy);
+	await activate(WF.once, HOOK.once);
 });
 
 after(async () => {
@@ -305,6 +332,27 @@ describe('Agile Telecom Trigger in a real n8n, published', () => {
 		assert.deepEqual([r.status, r.body], [200, '+OK']);
 		const [item] = await collector.next('/legacy', from);
 		assert.equal(item.event, 'inbound');
+	});
+
+	test("the README's recipe acts once per multipart message (Filter on final, then Remove Duplicates)", async (t) => {
+		const universal = PAYLOADS['§4.3 SMS Universal callback, part 2 of 3'];
+		const reports = [
+			{ ...universal, messageId: 'long-1', numPart: 2, totalParts: 3 },
+			{ ...universal, messageId: 'long-1', numPart: 1, totalParts: 3 },
+			{ ...PAYLOADS['§6.4 partner-gateway payload'], messageId: 'short-1', status: 'SENT' },
+			{ ...universal, messageId: 'long-1', numPart: 3, totalParts: 3 },
+			{ ...PAYLOADS['§6.4 partner-gateway payload'], messageId: 'short-1', status: 'DELIVERED' },
+		];
+		const from = collector.received.length;
+		for (const report of reports) {
+			const r = await post(`${productionUrl(HOOK.once)}?token=${TOKEN}`, report);
+			assert.equal(r.status, 200);
+			// One report at a time, as they arrive: the next one only after this run is stored.
+			await waitUntil('the run to be stored', async () => (await server.executionCount(WF.once.id)) >= reports.indexOf(report) + 1);
+		}
+		const passed = collector.received.slice(from).filter((r) => r.path === '/once').map((r) => `${r.json.messageId} part ${r.json.part ?? '-'} ${r.json.status}`);
+		assert.deepEqual(passed, ['long-1 part 2 delivered', 'short-1 part - delivered']);
+		t.diagnostic(`5 reports in → ${JSON.stringify(passed)}`);
 	});
 
 	test('listening for a test event with Replace Existing Webhook on leaves the production registration untouched', async () => {
