@@ -9,6 +9,7 @@
 //   const server = await n8n.start();                      // `n8n start` on 127.0.0.1, resolved when ready
 //   await server.setupOwner();                             // POST /rest/owner/setup, keeps the auth cookie
 //   await server.testCredential({ id, name, type, data }); // POST /rest/credentials/test → { status, message }
+//   await server.activateWorkflow(id);                     // publish as the editor does (webhooks follow in the background)
 //   await server.stop(); await n8n.dispose();
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -433,6 +434,44 @@ export async function startServer(instance, { timeoutMs = 120_000, onLog } = {})
 			});
 			if (r.status !== 200) throw new Error(`credential test request failed: HTTP ${r.status} ${r.text.slice(0, 500)}`);
 			return r.json?.data ?? r.json;
+		},
+
+		/**
+		 * Publishes (activates) a workflow as the editor does: `POST /rest/workflows/:id/activate` with its current
+		 * versionId. Resolves with { status, json, text }; n8n registers the triggers' webhooks in the background
+		 * after answering, so wait for their effect (e.g. the production URL answering) before using them.
+		 */
+		async activateWorkflow(workflowId) {
+			const current = await request('GET', `/rest/workflows/${workflowId}`);
+			if (current.status !== 200) throw new Error(`GET workflow ${workflowId} failed: HTTP ${current.status} ${current.text.slice(0, 500)}`);
+			return await request('POST', `/rest/workflows/${workflowId}/activate`, { versionId: current.json.data.versionId });
+		},
+
+		/** Unpublishes (deactivates) a workflow: `POST /rest/workflows/:id/deactivate`. Webhooks go in the background too. */
+		async deactivateWorkflow(workflowId) {
+			return await request('POST', `/rest/workflows/${workflowId}/deactivate`, {});
+		},
+
+		/**
+		 * The editor's "Listen for test event" on a trigger: `POST /rest/workflows/:id/run` with `triggerToStartFrom`.
+		 * n8n answers `{ data: { waitingForWebhook: true } }` once the test webhook is registered, or the error of the
+		 * trigger's registration (checkExists/create in mode 'manual').
+		 */
+		async listenForTestEvent(workflowId, triggerName) {
+			return await request('POST', `/rest/workflows/${workflowId}/run`, { triggerToStartFrom: { name: triggerName } });
+		},
+
+		/** Stops listening for a test event (the editor's Stop): `DELETE /rest/test-webhook/:id`. */
+		async stopListening(workflowId) {
+			return await request('DELETE', `/rest/test-webhook/${workflowId}`);
+		},
+
+		/** How many executions n8n stored for a workflow (`GET /rest/executions`, counted server-side). */
+		async executionCount(workflowId) {
+			const filter = encodeURIComponent(JSON.stringify({ workflowId }));
+			const r = await request('GET', `/rest/executions?filter=${filter}`);
+			if (r.status !== 200) throw new Error(`GET executions failed: HTTP ${r.status} ${r.text.slice(0, 500)}`);
+			return r.json.data.count;
 		},
 
 		/** SIGTERM, then SIGKILL after `graceMs`. Resolves with the exit { code, signal }. */

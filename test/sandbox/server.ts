@@ -11,6 +11,7 @@
  *   GET  /api/partner-gateway/v1/messages/status?ids=a,b,c         batch status (§7)
  *   GET|POST|PUT|DELETE /api/partner-gateway/v1/webhooks/delivery-status   (§6.3)
  *   GET  /services/mnp/number-lookup?msisdn=+39…                  number portability lookup (§15, errors §8.4)
+ * and, the other way round, `notifyWebhook()` POSTs an event to the registered webhook as Qlara does (§6.3).
  *
  * Order in which a request is handled: record → fault queue → auth → rate limit → size limits → route.
  * The control API is plain methods on the object `startSandbox()` returns, never HTTP.
@@ -199,6 +200,14 @@ export interface WebhookRecord {
 	updatedAt?: string;
 }
 
+/** What the receiver of a webhook notification answered. */
+export interface WebhookDelivery {
+	url: string;
+	status: number;
+	contentType: string | null;
+	body: string;
+}
+
 export interface SandboxStats {
 	requests: number;
 	/** Destinations accepted (each counts once per acceptance, duplicates included). */
@@ -233,6 +242,12 @@ export interface Sandbox {
 	readonly stats: SandboxStats;
 	/** The configured delivery-status webhook, if any. */
 	readonly webhook: WebhookRecord | undefined;
+	/**
+	 * Qlara's side of §6.3: POSTs `body` to the registered delivery-status webhook, as JSON unless `contentType` says
+	 * otherwise (a string body is sent as is), and resolves with what the receiver answered. Rejects when no
+	 * webhook is registered.
+	 */
+	notifyWebhook(body: unknown, options?: { contentType?: string }): Promise<WebhookDelivery>;
 	/** Requests whose path starts with `pathPrefix` (and, if given, use `method`). */
 	requestsTo(pathPrefix: string, method?: string): RecordedRequest[];
 	setStatus(id: string, status: string, description?: string): void;
@@ -931,6 +946,13 @@ export async function startSandbox(initial: SandboxOptions = {}): Promise<Sandbo
 		stats,
 		get webhook() {
 			return webhook ? { ...webhook } : undefined;
+		},
+		async notifyWebhook(body, { contentType = 'application/json' } = {}) {
+			if (!webhook) throw new Error('No delivery-status webhook is registered');
+			const url = webhook.callbackUrl;
+			const payload = typeof body === 'string' ? body : JSON.stringify(body);
+			const response = await fetch(url, { method: 'POST', headers: { 'Content-Type': contentType }, body: payload });
+			return { url, status: response.status, contentType: response.headers.get('content-type'), body: await response.text() };
 		},
 		countDeliveries: () => new Map(deliveries),
 		duplicates: () =>

@@ -1,10 +1,23 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import { zoneOffsetMinutes } from '../../AgileTelecom/helpers/dates';
+import {
+	DELIVERY_STATUS_TABLE,
+	UNDOCUMENTED_STATUS,
+	statusFromName,
+	statusFromQlaraCode,
+	statusFromWholesaleCode,
+	type DeliveryStatus,
+	type DeliveryStatusInfo,
+} from '../../AgileTelecom/helpers/deliveryStatus';
+import { inboundDateToIso, toIsoTimestamp } from './times';
 
 /**
  * Pure parsing of every callback Agile Telecom documents (agile-api.md §4.3, §6, §14) into one shape.
  * Nothing here knows about n8n's request objects: the node hands over the decoded body.
+ *
+ * It never refuses a decoded body. A callback of no documented format or event type becomes an `unknown` event
+ * carrying the body, because Agile Telecom retries a refused callback three times and then drops it: the legacy
+ * hosts' report format is not documented (§16.3) and Qlara adds event types over time.
  */
 
 /** Which documented format a callback came in. */
@@ -16,80 +29,9 @@ export type CallbackFormat =
 	| 'inboundForm'; // §14 inbound SMS, form-encoded
 
 /** The choices of the node's Events parameter. */
-export type TriggerEvent = 'delivered' | 'failed' | 'expired' | 'otherStatus' | 'read' | 'inbound';
+export type TriggerEvent = 'delivered' | 'failed' | 'expired' | 'otherStatus' | 'read' | 'inbound' | 'unknown';
 
-export const ALL_EVENTS: TriggerEvent[] = ['delivered', 'failed', 'expired', 'otherStatus', 'read', 'inbound'];
-
-export type DeliveryStatus =
-	| 'delivered'
-	| 'buffered'
-	| 'sent'
-	| 'received'
-	| 'expired'
-	| 'rejected'
-	| 'undeliverable'
-	| 'undelivered'
-	| 'failed'
-	| 'unknown';
-
-export interface StatusInfo {
-	status: DeliveryStatus;
-	/** True once no further report for this message is expected. */
-	final: boolean;
-	category: Extract<TriggerEvent, 'delivered' | 'failed' | 'expired' | 'otherStatus'>;
-}
-
-/** The one status table: every documented status name or code maps here. */
-const STATUS_INFO: Record<DeliveryStatus, StatusInfo> = {
-	delivered: { status: 'delivered', final: true, category: 'delivered' },
-	buffered: { status: 'buffered', final: false, category: 'otherStatus' },
-	sent: { status: 'sent', final: false, category: 'otherStatus' },
-	received: { status: 'received', final: false, category: 'otherStatus' },
-	expired: { status: 'expired', final: true, category: 'expired' },
-	rejected: { status: 'rejected', final: true, category: 'failed' },
-	undeliverable: { status: 'undeliverable', final: true, category: 'failed' },
-	undelivered: { status: 'undelivered', final: true, category: 'failed' },
-	failed: { status: 'failed', final: true, category: 'failed' },
-	// Wholesale: "no final state within the validity window" — nothing else will come (§6.1).
-	unknown: { status: 'unknown', final: true, category: 'otherStatus' },
-};
-
-/** A code or name the documentation does not list: reported as is, never counted as final. */
-const UNRECOGNISED: StatusInfo = { status: 'unknown', final: false, category: 'otherStatus' };
-
-/** §6.1: the wholesale `statusCode` scale. */
-const WHOLESALE_CODES: Record<number, DeliveryStatus> = {
-	0: 'delivered',
-	1: 'buffered',
-	2: 'expired',
-	3: 'rejected',
-	4: 'undeliverable',
-	5: 'unknown',
-	6: 'failed',
-};
-
-/**
- * §4.3 and §6.3: Universal and Qlara webhooks share a different scale, of which only 3 (delivered) and
- * 6 (not delivered) are documented (§16 q.5). Other codes stay "unknown" and not final.
- */
-const QLARA_CODES: Record<number, DeliveryStatus> = {
-	3: 'delivered',
-	6: 'undelivered',
-};
-
-/** Status names seen in §6.1 (wholesale) and §6.4 / §7 (partner gateway). */
-const STATUS_NAMES: Record<string, DeliveryStatus> = {
-	DELIVERED: 'delivered',
-	BUFFERED: 'buffered',
-	EXPIRED: 'expired',
-	REJECTED: 'rejected',
-	UNDELIVERABLE: 'undeliverable',
-	UNKNOWN: 'unknown',
-	FAILED: 'failed',
-	SENT: 'sent',
-	RECEIVED: 'received',
-	ERROR: 'failed',
-};
+export const ALL_EVENTS: TriggerEvent[] = ['delivered', 'failed', 'expired', 'otherStatus', 'read', 'inbound', 'unknown'];
 
 export interface DeliveryEvent {
 	event: 'delivery';
@@ -104,7 +46,9 @@ export interface DeliveryEvent {
 	statusDescription: string | null;
 	delivered: boolean;
 	final: boolean;
+	/** How many SMS parts the message has (Universal `totalParts`, wholesale billed `parts`). */
 	parts: number | null;
+	/** Which part this report is about (Universal `numPart`: one callback per part); null for whole-message reports. */
 	part: number | null;
 	price: number | null;
 	operator: string | null;
@@ -138,14 +82,28 @@ export interface InboundEvent {
 	raw: IDataObject;
 }
 
-export type AgileEvent = DeliveryEvent | ReadEvent | InboundEvent;
+/** A callback the node does not recognise, passed on rather than refused. */
+export interface UnknownEvent {
+	event: 'unknown';
+	/** The documented format the body resembles, if any (e.g. `qlara` for a new Qlara event type). */
+	platform: CallbackFormat | null;
+	/** The body's `eventType`, upper case, when it has one. */
+	eventType: string | null;
+	/** Why it was not recognised. */
+	reason: string;
+	/** The callback as received: an object, or whatever JSON value or text the body held. */
+	raw: unknown;
+}
+
+export type AgileEvent = DeliveryEvent | ReadEvent | InboundEvent | UnknownEvent;
 
 export interface ParseOptions {
 	/** IANA zone in which `date_time` of an inbound SMS (§14, no offset given) is read. */
 	inboundTimeZone: string;
 }
 
-export class CallbackFormatError extends Error {}
+/** Thrown inside this module only: the body is well-formed but not a callback the node knows. */
+class NotRecognised extends Error {}
 
 function isObject(value: unknown): value is IDataObject {
 	return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -175,69 +133,26 @@ function num(value: unknown): number | null {
 	return null;
 }
 
-/** ISO 8601 in UTC when the text is a date with an explicit zone, else the text as received. */
-export function toIsoTimestamp(value: unknown): string | null {
-	const raw = nonEmpty(value);
-	if (raw === null) return null;
-	// Wholesale writes offsets without a colon (`+0200`); Date.parse only accepts them with one.
-	const candidate = raw.trim().replace(/([+-]\d{2})(\d{2})$/, '$1:$2');
-	if (!/(Z|[+-]\d{2}:\d{2})$/i.test(candidate)) return raw;
-	const ms = Date.parse(candidate);
-	return Number.isNaN(ms) ? raw : new Date(ms).toISOString();
-}
-
-/**
- * §14 `date_time` is `YYYYMMDDHHMMSS` without a zone. It is read as wall-clock time in `timeZone`
- * (default Europe/Rome, where Agile Telecom operates) and returned in UTC; null when unreadable.
- */
-export function inboundDateToIso(value: unknown, timeZone: string): string | null {
-	const raw = nonEmpty(value);
-	const m = raw === null ? null : /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})$/.exec(raw.trim());
-	if (!m) return null;
-	const [y, mo, d, h, mi, s] = m.slice(1).map(Number);
-	const wallClockAsUtc = Date.UTC(y, mo - 1, d, h, mi, s);
-	const check = new Date(wallClockAsUtc);
-	if (check.getUTCMonth() !== mo - 1 || check.getUTCDate() !== d || h > 23 || mi > 59 || s > 59) return null;
-	// Two passes settle the offset around daylight-saving changes.
-	let offset = zoneOffsetMinutes(wallClockAsUtc, timeZone);
-	offset = zoneOffsetMinutes(wallClockAsUtc - offset * 60000, timeZone);
-	return new Date(wallClockAsUtc - offset * 60000).toISOString();
-}
-
-export function statusFromName(name: unknown): StatusInfo | undefined {
-	const key = nonEmpty(name)?.trim().toUpperCase();
-	const status = key === undefined ? undefined : STATUS_NAMES[key];
-	return status ? STATUS_INFO[status] : undefined;
-}
-
-export function wholesaleStatus(name: unknown, code: unknown): StatusInfo {
-	// The name wins when both are sent: it is the human-facing field of the same report.
-	const byName = statusFromName(name);
-	if (byName) return byName;
-	const c = num(code);
-	const status = c === null ? undefined : WHOLESALE_CODES[c];
-	return status ? STATUS_INFO[status] : UNRECOGNISED;
-}
-
-export function qlaraStatus(code: unknown): StatusInfo {
-	const c = num(code);
-	const status = c === null ? undefined : QLARA_CODES[c];
-	return status ? STATUS_INFO[status] : UNRECOGNISED;
-}
-
 function upper(value: unknown): string | null {
 	const v = nonEmpty(value);
 	return v === null ? null : v.toUpperCase();
 }
 
-function delivery(
-	platform: CallbackFormat,
-	raw: IDataObject,
-	info: StatusInfo,
-	fields: Partial<Omit<DeliveryEvent, 'event' | 'platform' | 'raw' | 'status' | 'delivered' | 'final'>> & {
-		messageId: string;
-	},
-): DeliveryEvent {
+function required(value: string | null, field: string, format: string): string {
+	if (value === null) throw new NotRecognised(`${format} without "${field}"`);
+	return value;
+}
+
+/** §6.1: the status name wins when both are sent: it is the human-facing field of the same report. */
+export function wholesaleStatus(name: unknown, code: unknown): DeliveryStatusInfo {
+	return statusFromName(name) ?? statusFromWholesaleCode(code) ?? UNDOCUMENTED_STATUS;
+}
+
+type DeliveryFields = Partial<Omit<DeliveryEvent, 'event' | 'platform' | 'raw' | 'status' | 'delivered' | 'final'>> & {
+	messageId: string;
+};
+
+function delivery(platform: CallbackFormat, raw: IDataObject, info: DeliveryStatusInfo, fields: DeliveryFields): DeliveryEvent {
 	return {
 		event: 'delivery',
 		platform,
@@ -249,7 +164,7 @@ function delivery(
 		status: info.status,
 		statusCode: fields.statusCode ?? null,
 		statusDescription: fields.statusDescription ?? null,
-		delivered: info.status === 'delivered',
+		delivered: info.delivered,
 		final: info.final,
 		parts: fields.parts ?? null,
 		part: fields.part ?? null,
@@ -263,47 +178,37 @@ function delivery(
 	};
 }
 
-function required(value: string | null, field: string, format: string): string {
-	if (value === null) throw new CallbackFormatError(`${format} without "${field}"`);
-	return value;
+function parseQlaraInbound(raw: IDataObject): InboundEvent {
+	return {
+		event: 'inbound',
+		platform: 'qlara',
+		from: required(nonEmpty(raw.source), 'source', 'INBOUND event'),
+		to: nonEmpty(raw.destination),
+		text: text(raw.text) ?? '',
+		channel: upper(raw.channel),
+		messageType: nonEmpty(raw.messageType),
+		receivedAt: toIsoTimestamp(raw.timestamp),
+		raw,
+	};
 }
 
 /** §4.3 and §6.3: JSON with `eventType`. */
-function parseQlara(raw: IDataObject, where: string): AgileEvent {
+function parseQlara(raw: IDataObject): AgileEvent {
 	const eventType = upper(raw.eventType);
+	if (eventType === 'INBOUND') return parseQlaraInbound(raw);
+	if (eventType !== 'READ' && eventType !== 'DELIVERY') throw new NotRecognised(`unknown eventType "${String(raw.eventType)}"`);
+	const messageId = required(nonEmpty(raw.messageId), 'messageId', `${eventType} event`);
 	const channel = upper(raw.channel);
-	if (eventType === 'INBOUND') {
-		return {
-			event: 'inbound',
-			platform: 'qlara',
-			from: required(nonEmpty(raw.source), 'source', `${where}INBOUND event`),
-			to: nonEmpty(raw.destination),
-			text: text(raw.text) ?? '',
-			channel,
-			messageType: nonEmpty(raw.messageType),
-			receivedAt: toIsoTimestamp(raw.timestamp),
-			raw,
-		};
-	}
-	const messageId = required(nonEmpty(raw.messageId), 'messageId', `${where}${eventType ?? 'Qlara'} event`);
 	if (eventType === 'READ') {
-		return {
-			event: 'read',
-			platform: 'qlara',
-			messageId,
-			destination: nonEmpty(raw.destination),
-			channel,
-			timestamp: toIsoTimestamp(raw.timestamp),
-			raw,
-		};
+		return { event: 'read', platform: 'qlara', messageId, destination: nonEmpty(raw.destination), channel, timestamp: toIsoTimestamp(raw.timestamp), raw };
 	}
-	if (eventType !== 'DELIVERY') throw new CallbackFormatError(`${where}unknown eventType "${String(raw.eventType)}"`);
 	// Universal callbacks (§4.3) carry part and price fields and no destination; partner-gateway ones (§6.3) the reverse.
 	const universal =
 		raw.destination === undefined &&
 		(raw.numPart !== undefined || raw.totalParts !== undefined || raw.price !== undefined || raw.statusDescription !== undefined);
 	const statusCode = num(raw.statusCode);
-	const info = statusCode === null ? (statusFromName(raw.status) ?? UNRECOGNISED) : qlaraStatus(statusCode);
+	const info =
+		statusCode === null ? (statusFromName(raw.status) ?? UNDOCUMENTED_STATUS) : (statusFromQlaraCode(statusCode) ?? UNDOCUMENTED_STATUS);
 	return delivery(universal ? 'universal' : 'qlara', raw, info, {
 		messageId,
 		customerMessageId: nonEmpty(raw.customerMessageId),
@@ -320,12 +225,12 @@ function parseQlara(raw: IDataObject, where: string): AgileEvent {
 }
 
 /** §6.1. */
-function parseWholesale(raw: IDataObject, where: string): DeliveryEvent {
+function parseWholesale(raw: IDataObject): DeliveryEvent {
 	if (raw.status === undefined && raw.statusCode === undefined) {
-		throw new CallbackFormatError(`${where}wholesale delivery report without "status" or "statusCode"`);
+		throw new NotRecognised('wholesale delivery report without "status" or "statusCode"');
 	}
 	return delivery('wholesale', raw, wholesaleStatus(raw.status, raw.statusCode), {
-		messageId: required(nonEmpty(raw.id), 'id', `${where}wholesale delivery report`),
+		messageId: required(nonEmpty(raw.id), 'id', 'wholesale delivery report'),
 		globalId: nonEmpty(raw.globalId),
 		destination: nonEmpty(raw.destination),
 		statusCode: num(raw.statusCode),
@@ -339,10 +244,10 @@ function parseWholesale(raw: IDataObject, where: string): DeliveryEvent {
 }
 
 /** §6.4. */
-function parsePartnerGatewayLegacy(raw: IDataObject, where: string): DeliveryEvent {
-	const status = required(nonEmpty(raw.status), 'status', `${where}partner-gateway delivery event`);
-	return delivery('partnerGatewayLegacy', raw, statusFromName(status) ?? UNRECOGNISED, {
-		messageId: required(nonEmpty(raw.messageId), 'messageId', `${where}partner-gateway delivery event`),
+function parsePartnerGatewayLegacy(raw: IDataObject): DeliveryEvent {
+	const status = required(nonEmpty(raw.status), 'status', 'partner-gateway delivery event');
+	return delivery('partnerGatewayLegacy', raw, statusFromName(status) ?? UNDOCUMENTED_STATUS, {
+		messageId: required(nonEmpty(raw.messageId), 'messageId', 'partner-gateway delivery event'),
 		customerMessageId: nonEmpty(raw.customerMessageId),
 		destination: nonEmpty(raw.phoneNumber),
 		channel: upper(raw.channel),
@@ -354,11 +259,11 @@ function parsePartnerGatewayLegacy(raw: IDataObject, where: string): DeliveryEve
 }
 
 /** §14. Lenient on the time: refusing the SMS would make Agile retry it and finally discard it. */
-function parseInboundForm(raw: IDataObject, options: ParseOptions, where: string): InboundEvent {
+function parseInboundForm(raw: IDataObject, options: ParseOptions): InboundEvent {
 	return {
 		event: 'inbound',
 		platform: 'inboundForm',
-		from: required(nonEmpty(raw.originator), 'originator', `${where}inbound SMS`),
+		from: required(nonEmpty(raw.originator), 'originator', 'inbound SMS'),
 		to: nonEmpty(raw.destination),
 		text: text(raw.text) ?? '',
 		channel: 'SMS',
@@ -368,57 +273,56 @@ function parseInboundForm(raw: IDataObject, options: ParseOptions, where: string
 	};
 }
 
-/** Recognises one callback object; throws CallbackFormatError when it matches no documented format. */
-export function parseEvent(raw: unknown, options: ParseOptions, where = ''): AgileEvent {
-	if (!isObject(raw)) throw new CallbackFormatError(`${where}an event must be a JSON object`);
-	if (raw.eventType !== undefined) return parseQlara(raw, where);
-	if (raw.originator !== undefined) return parseInboundForm(raw, options, where);
-	if (raw.id !== undefined) return parseWholesale(raw, where);
-	if (raw.messageId !== undefined && raw.status !== undefined) return parsePartnerGatewayLegacy(raw, where);
-	throw new CallbackFormatError(`${where}the body matches no documented Agile Telecom callback format`);
+/** The documented format an object looks like, by its distinguishing field. */
+function formatOf(raw: IDataObject): CallbackFormat | null {
+	if (raw.eventType !== undefined) return 'qlara';
+	if (raw.originator !== undefined) return 'inboundForm';
+	if (raw.id !== undefined) return 'wholesale';
+	if (raw.messageId !== undefined && raw.status !== undefined) return 'partnerGatewayLegacy';
+	return null;
 }
 
-/** A body is one event or a JSON array of events; all must be valid, or none is used. */
-export function parseEvents(body: unknown, options: ParseOptions): AgileEvent[] {
-	if (!Array.isArray(body)) return [parseEvent(body, options)];
-	if (body.length === 0) throw new CallbackFormatError('the body is an empty array');
-	return body.map((raw, index) => parseEvent(raw, options, `event ${index}: `));
+function recognise(raw: IDataObject, format: CallbackFormat, options: ParseOptions): AgileEvent {
+	if (format === 'qlara') return parseQlara(raw);
+	if (format === 'inboundForm') return parseInboundForm(raw, options);
+	if (format === 'wholesale') return parseWholesale(raw);
+	return parsePartnerGatewayLegacy(raw);
 }
+
+function unknown(raw: unknown, platform: CallbackFormat | null, reason: string): UnknownEvent {
+	const eventType = isObject(raw) ? upper(raw.eventType) : null;
+	return { event: 'unknown', platform, eventType, reason, raw };
+}
+
+/** One callback object to one event; anything unrecognised becomes an `unknown` event, never an error. */
+export function parseEvent(raw: unknown, options: ParseOptions): AgileEvent {
+	if (!isObject(raw)) return unknown(raw, null, 'the callback is not a JSON object');
+	const format = formatOf(raw);
+	if (format === null) return unknown(raw, null, 'the body matches no documented Agile Telecom callback format');
+	let failure: unknown;
+	try {
+		return recognise(raw, format, options);
+	} catch (error) {
+		failure = error;
+	}
+	if (failure instanceof NotRecognised) return unknown(raw, format, failure.message);
+	throw failure;
+}
+
+/** A body is one event or a JSON array of events, each recognised on its own. */
+export function parseEvents(body: unknown, options: ParseOptions): AgileEvent[] {
+	return Array.isArray(body) ? body.map((raw) => parseEvent(raw, options)) : [parseEvent(body, options)];
+}
+
+const OUTCOME_EVENTS: Record<DeliveryStatusInfo['outcome'], TriggerEvent> = {
+	delivered: 'delivered',
+	failed: 'failed',
+	expired: 'expired',
+	other: 'otherStatus',
+};
 
 /** Which Events option an event belongs to. */
 export function eventCategory(event: AgileEvent): TriggerEvent {
-	if (event.event === 'inbound') return 'inbound';
-	if (event.event === 'read') return 'read';
-	return STATUS_INFO[event.status].category;
-}
-
-/**
- * What n8n hands the node as body, back to a value: n8n parses JSON, form and text/plain bodies only by
- * their content type, so a JSON or form body sent with another (or no) content type arrives unparsed.
- */
-export function decodeBody(body: unknown, rawBody: string | undefined): unknown {
-	const empty = body === undefined || (isObject(body) && Object.keys(body).length === 0);
-	const unparsed = typeof body === 'string' ? body : empty ? (rawBody ?? '') : undefined;
-	if (unparsed === undefined) return body;
-	const trimmed = unparsed.trim();
-	if (trimmed === '') throw new CallbackFormatError('the body is empty');
-	if (trimmed.startsWith('{') || trimmed.startsWith('[')) {
-		const parsed = parseJson(trimmed);
-		if (parsed.problem !== undefined) throw new CallbackFormatError(`the body is not valid JSON (${parsed.problem})`);
-		return parsed.value;
-	}
-	if (trimmed.includes('=')) {
-		const form: IDataObject = {};
-		for (const [key, value] of new URLSearchParams(trimmed)) if (!(key in form)) form[key] = value;
-		return form;
-	}
-	throw new CallbackFormatError('the body is neither JSON nor form-encoded');
-}
-
-function parseJson(textValue: string): { value?: unknown; problem?: string } {
-	try {
-		return { value: JSON.parse(textValue) as unknown };
-	} catch (error) {
-		return { problem: error instanceof Error ? error.message : String(error) };
-	}
+	if (event.event !== 'delivery') return event.event;
+	return OUTCOME_EVENTS[DELIVERY_STATUS_TABLE[event.status].outcome];
 }

@@ -1,14 +1,22 @@
 import type { IDataObject, IHookFunctions, JsonObject } from 'n8n-workflow';
-import { NodeApiError } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { agileRequest, getConnection, type Connection } from '../../AgileTelecom/transport/request';
 import { DEFAULT_RETRY, type RetrySettings } from '../../AgileTelecom/transport/retry';
+import { expectedToken } from './settings';
 import { callbackUrlWithToken, fingerprint, withoutQuery } from './token';
 
 /**
  * Qlara delivery-status webhook registration (agile-api.md §6.3): one webhook per account, managed with
  * GET/POST/PUT/DELETE on one path. The docs disagree on a second POST (409 vs silent replace), so the
  * node always reads first and only POSTs when nothing is registered; a 409 is then a race it re-reads.
+ *
+ * How n8n 2.41 calls these methods (packages/cli webhooks/test-webhooks.ts, active-workflow-manager.ts):
+ * - activation: checkExists, then create, with mode 'trigger' and the workflow's saved static data;
+ * - listening for a test event: checkExists, then create, with mode 'manual' on a copy of the workflow whose
+ *   static data starts empty, and the test URL (`/webhook-test/…`) as the node's webhook URL;
+ * - deactivation and the end of a test: delete, with mode 'internal' in both cases. Only the URL (test or
+ *   production) and the static data tell them apart: the production record below lives only in production's.
  */
 
 /**
@@ -26,6 +34,8 @@ export interface RegistrationRecord {
 }
 
 const RECORD_KEY = 'registration';
+/** The path n8n gives this node's webhook after its webhook id (description.webhooks[0].path). */
+const WEBHOOK_PATH = 'webhook';
 
 interface RegisteredWebhook {
 	id: string | null;
@@ -35,19 +45,48 @@ interface RegisteredWebhook {
 interface Settings {
 	enabled: boolean;
 	replaceExisting: boolean;
+	/** This call's URL (test or production) with the token as `?token=`. */
 	callbackUrl: string;
-	/** Test webhooks (the editor's "listen") must never take over the production registration. */
+	/** Listening for a test event in the editor: must never take over the production registration. */
 	testMode: boolean;
+	/** `/<webhookId>/webhook`: the end of every URL of this node, test or production. */
+	nodePathSuffix: string | undefined;
 }
 
-function settingsOf(ctx: IHookFunctions): Settings {
+/**
+ * Who a registered webhook belongs to, seen from this call:
+ * - `current`: exactly this call's URL;
+ * - `ours`: this node's, to be moved to this call's URL (an earlier token, or production taking over its own
+ *   test registration);
+ * - `production`: this node's production URL while listening for a test event: never touched;
+ * - `foreign`: anything else, replaced only with Replace Existing Webhook.
+ */
+type Ownership = 'current' | 'ours' | 'production' | 'foreign';
+
+/**
+ * The URL Qlara must call. On removal a token that cannot be read any more (credential deleted or emptied) must not
+ * block the deactivation: the production record still identifies the registration.
+ */
+async function callbackUrlOf(ctx: IHookFunctions, webhookUrl: string, removing: boolean): Promise<string> {
+	try {
+		return callbackUrlWithToken(webhookUrl, (await expectedToken(ctx)) ?? '');
+	} catch (error) {
+		if (!removing) throw new NodeOperationError(ctx.getNode(), error as Error);
+		ctx.logger.warn(`Agile Telecom Trigger: token unavailable while removing the Qlara webhook (${(error as Error).message})`);
+		return webhookUrl;
+	}
+}
+
+async function settingsOf(ctx: IHookFunctions, removing = false): Promise<Settings> {
 	const enabled = ctx.getNodeParameter('registerWebhook', false) as boolean;
 	const webhookUrl = ctx.getNodeWebhookUrl('default') ?? '';
+	const webhookId = ctx.getNode().webhookId;
 	return {
 		enabled,
 		replaceExisting: enabled && (ctx.getNodeParameter('replaceExistingWebhook', false) as boolean),
-		callbackUrl: callbackUrlWithToken(webhookUrl, ctx.getNodeParameter('secretToken', '') as string),
-		testMode: ctx.getMode() === 'manual',
+		callbackUrl: enabled ? await callbackUrlOf(ctx, webhookUrl, removing) : webhookUrl,
+		testMode: ctx.getMode() === 'manual' || ctx.getActivationMode() === 'manual',
+		nodePathSuffix: webhookId ? `/${webhookId}/${WEBHOOK_PATH}` : undefined,
 	};
 }
 
@@ -66,6 +105,44 @@ function remember(ctx: IHookFunctions, settings: Settings, webhookId: string | n
 
 function forget(ctx: IHookFunctions): void {
 	delete ctx.getWorkflowStaticData('node')[RECORD_KEY];
+}
+
+function pathOf(url: string): string | undefined {
+	return URL.canParse(url) ? new URL(url).pathname.replace(/\/+$/, '') : undefined;
+}
+
+function ownership(ctx: IHookFunctions, settings: Settings, existing: RegisteredWebhook): Ownership {
+	if (existing.callbackUrl === settings.callbackUrl) return 'current';
+	const existingPath = pathOf(existing.callbackUrl);
+	const ownPath = pathOf(settings.callbackUrl);
+	// The webhook id is a UUID n8n gives this node alone, so a URL ending in it is this node's, whatever the host.
+	const sameNode = !!settings.nodePathSuffix && !!existingPath?.endsWith(settings.nodePathSuffix);
+	if (settings.testMode) {
+		if (sameNode && existingPath === ownPath) return 'ours';
+		return sameNode ? 'production' : 'foreign';
+	}
+	if (sameNode || recordOf(ctx)?.urlFingerprint === fingerprint(existing.callbackUrl)) return 'ours';
+	return 'foreign';
+}
+
+function foreignWebhookError(ctx: IHookFunctions, existing: RegisteredWebhook | undefined): NodeApiError {
+	const shown = existing ? withoutQuery(existing.callbackUrl) : '(unknown: Qlara answered 409 but returned no webhook)';
+	const message = `A Qlara delivery-status webhook is already registered for this account, pointing to ${shown}`;
+	const description =
+		'Qlara allows one delivery-status webhook per account, and this node does not replace a webhook it did not create. Remove it in the Qlara portal (Settings → Webhooks), or turn on "Replace Existing Webhook" in this node to take it over: the other URL will then stop receiving delivery events, and it is not restored when this workflow is deactivated.';
+	return conflictError(ctx, message, description, existing);
+}
+
+function productionOwnedError(ctx: IHookFunctions, existing: RegisteredWebhook): NodeApiError {
+	const message = `The Qlara delivery-status webhook points to this workflow's production URL (${withoutQuery(existing.callbackUrl)})`;
+	const description =
+		'Qlara allows one delivery-status webhook per account, and the active workflow receives its events. Listening for a test event would move it to the test URL and stopping the test would remove it, so this node leaves it alone (Replace Existing Webhook does not change that). Live events keep reaching the active workflow: see its executions. To test with live events, deactivate the workflow first; to try the node without them, turn off Register Webhook Automatically while testing and send a sample event to the test URL.';
+	return conflictError(ctx, message, description, existing);
+}
+
+function conflictError(ctx: IHookFunctions, message: string, description: string, existing: RegisteredWebhook | undefined): NodeApiError {
+	const response: JsonObject = { message, httpCode: '409', existingWebhookId: existing?.id ?? null };
+	return new NodeApiError(ctx.getNode(), response, { message, description, httpCode: '409' });
 }
 
 /** §6.3 documents `callbackUrl`; the older guide (§6.4) registered with `url`. */
@@ -88,42 +165,45 @@ async function readRegistered(ctx: IHookFunctions, connection: Connection): Prom
 	return response.statusCode === 404 ? undefined : webhookFrom(response.body);
 }
 
-/** Ours = the URL of this very activation, or (outside test mode) a URL this node registered earlier. */
-function isOurs(ctx: IHookFunctions, settings: Settings, existing: RegisteredWebhook): boolean {
-	if (existing.callbackUrl === settings.callbackUrl) return true;
-	if (settings.testMode) return false;
-	return recordOf(ctx)?.urlFingerprint === fingerprint(existing.callbackUrl);
-}
-
-function foreignWebhookError(ctx: IHookFunctions, existing: RegisteredWebhook): NodeApiError {
-	const ownProduction = recordOf(ctx)?.urlFingerprint === fingerprint(existing.callbackUrl);
-	const shown = withoutQuery(existing.callbackUrl);
-	const message = ownProduction
-		? `The Qlara delivery-status webhook points to this node's production URL (${shown})`
-		: `A Qlara delivery-status webhook is already registered for this account, pointing to ${shown}`;
-	const description = ownProduction
-		? 'Qlara allows one delivery-status webhook per account and the active workflow uses it. Listening for a test event would take it over, and stopping the test would remove it. Deactivate the workflow to test with live events, post sample events to the test URL yourself, or turn on "Replace Existing Webhook".'
-		: 'Qlara allows one delivery-status webhook per account, and this node does not replace a webhook it did not create. Remove it in the Qlara portal (Settings → Webhooks), or turn on "Replace Existing Webhook" in this node to take it over: the other URL will then stop receiving delivery events, and it is not restored when this workflow is deactivated.';
-	const response: JsonObject = { message, httpCode: '409', existingWebhookId: existing.id };
-	return new NodeApiError(ctx.getNode(), response, { message, description, httpCode: '409' });
-}
-
-async function update(ctx: IHookFunctions, connection: Connection, settings: Settings): Promise<boolean> {
+/**
+ * Writes this call's URL: POST creates, PUT replaces. False when the server says it cannot: 409 on POST (one was
+ * registered between the read and the write), 404 on PUT (none is registered any more).
+ */
+async function write(ctx: IHookFunctions, connection: Connection, settings: Settings, method: 'POST' | 'PUT'): Promise<boolean> {
+	const refusal = method === 'POST' ? 409 : 404;
 	const response = await agileRequest(ctx, connection, {
-		method: 'PUT',
+		method,
 		url: connection.endpoints.qlaraDeliveryWebhook,
 		body: { callbackUrl: settings.callbackUrl },
 		kind: 'send',
 		retry: HOOK_RETRY,
-		passThrough: [404],
+		passThrough: [refusal],
 	});
-	if (response.statusCode === 404) return false;
+	if (response.statusCode === refusal) return false;
 	remember(ctx, settings, webhookFrom(response.body)?.id ?? null);
 	return true;
 }
 
+/** Registers this call's URL, or throws why it may not. Reads at most twice: a 409 or a vanished webhook is a race. */
+async function register(ctx: IHookFunctions, connection: Connection, settings: Settings): Promise<void> {
+	let existing = await readRegistered(ctx, connection);
+	for (let round = 0; round < 2; round++) {
+		if (existing) {
+			const owner = ownership(ctx, settings, existing);
+			if (owner === 'current') return remember(ctx, settings, existing.id);
+			if (owner === 'production') throw productionOwnedError(ctx, existing);
+			if (owner === 'foreign' && !settings.replaceExisting) throw foreignWebhookError(ctx, existing);
+			// PUT, not POST: on servers that answer a second POST with 409 (§6.3 API reference) only PUT replaces.
+			if (await write(ctx, connection, settings, 'PUT')) return;
+		}
+		if (await write(ctx, connection, settings, 'POST')) return;
+		existing = await readRegistered(ctx, connection);
+	}
+	throw foreignWebhookError(ctx, existing);
+}
+
 export async function webhookExists(this: IHookFunctions): Promise<boolean> {
-	const settings = settingsOf(this);
+	const settings = await settingsOf(this);
 	// Without registration there is nothing to create: the user pastes the URL into the portal.
 	if (!settings.enabled) return true;
 	const connection = await getConnection(this);
@@ -134,49 +214,26 @@ export async function webhookExists(this: IHookFunctions): Promise<boolean> {
 }
 
 export async function createWebhook(this: IHookFunctions): Promise<boolean> {
-	const settings = settingsOf(this);
+	const settings = await settingsOf(this);
 	if (!settings.enabled) return true;
-	const connection = await getConnection(this);
-	const existing = await readRegistered(this, connection);
-	if (existing) {
-		if (existing.callbackUrl === settings.callbackUrl) {
-			remember(this, settings, existing.id);
-			return true;
-		}
-		if (!isOurs(this, settings, existing) && !settings.replaceExisting) throw foreignWebhookError(this, existing);
-		// PUT, not POST: on servers that answer a second POST with 409 (§6.3 API reference) only PUT replaces.
-		if (await update(this, connection, settings)) return true;
-	}
-	const created = await agileRequest(this, connection, {
-		method: 'POST',
-		url: connection.endpoints.qlaraDeliveryWebhook,
-		body: { callbackUrl: settings.callbackUrl },
-		kind: 'send',
-		retry: HOOK_RETRY,
-		passThrough: [409],
-	});
-	if (created.statusCode !== 409) {
-		remember(this, settings, webhookFrom(created.body)?.id ?? null);
-		return true;
-	}
-	// 409: registered in the meantime, or by an earlier attempt of this very request.
-	const now = await readRegistered(this, connection);
-	if (now?.callbackUrl === settings.callbackUrl) {
-		remember(this, settings, now.id);
-		return true;
-	}
-	const conflicting = now ?? { id: null, callbackUrl: '(unknown: Qlara answered 409 but returned no webhook)' };
-	if (now && settings.replaceExisting && (await update(this, connection, settings))) return true;
-	throw foreignWebhookError(this, conflicting);
+	await register(this, await getConnection(this), settings);
+	return true;
 }
 
+/**
+ * Removes the registration only when it is this call's URL, or the one production recorded. A test listen's
+ * static data never holds the production record, so stopping a test cannot remove production's webhook; a
+ * webhook someone else registered in the meantime is left alone as well.
+ */
 export async function deleteWebhook(this: IHookFunctions): Promise<boolean> {
-	const settings = settingsOf(this);
+	const settings = await settingsOf(this, true);
 	if (!settings.enabled) return true;
 	const connection = await getConnection(this);
 	const existing = await readRegistered(this, connection);
-	// A webhook someone else registered in the meantime is left alone: removing it is not this node's call.
-	if (existing && isOurs(this, settings, existing)) {
+	const ours =
+		existing !== undefined &&
+		(existing.callbackUrl === settings.callbackUrl || recordOf(this)?.urlFingerprint === fingerprint(existing.callbackUrl));
+	if (ours) {
 		await agileRequest(this, connection, {
 			method: 'DELETE',
 			url: connection.endpoints.qlaraDeliveryWebhook,
@@ -185,6 +242,6 @@ export async function deleteWebhook(this: IHookFunctions): Promise<boolean> {
 			passThrough: [404],
 		});
 	}
-	if (!settings.testMode) forget(this);
+	forget(this);
 	return true;
 }

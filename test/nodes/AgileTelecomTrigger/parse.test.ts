@@ -1,13 +1,7 @@
-import {
-	CallbackFormatError,
-	decodeBody,
-	eventCategory,
-	inboundDateToIso,
-	parseEvent,
-	parseEvents,
-	toIsoTimestamp,
-	wholesaleStatus,
-} from '../../../nodes/AgileTelecomTrigger/helpers/parse';
+import { DELIVERY_STATUS_TABLE } from '../../../nodes/AgileTelecom/helpers/deliveryStatus';
+import { UndecodableBodyError, decodeBody } from '../../../nodes/AgileTelecomTrigger/helpers/body';
+import { eventCategory, parseEvent, parseEvents, wholesaleStatus } from '../../../nodes/AgileTelecomTrigger/helpers/parse';
+import { inboundDateToIso, isValidTimeZone, toIsoTimestamp } from '../../../nodes/AgileTelecomTrigger/helpers/times';
 import {
 	callbackUrlWithToken,
 	receivedToken,
@@ -253,17 +247,33 @@ describe('status tables', () => {
 	});
 
 	it('wholesale: the status name wins over a contradicting code, an undocumented code stays open', () => {
-		expect(wholesaleStatus('EXPIRED', 0)).toEqual({ status: 'expired', final: true, category: 'expired' });
-		expect(wholesaleStatus(undefined, 42)).toEqual({ status: 'unknown', final: false, category: 'otherStatus' });
-		expect(wholesaleStatus('SOMETHING', undefined)).toEqual({ status: 'unknown', final: false, category: 'otherStatus' });
+		expect(wholesaleStatus('EXPIRED', 0)).toEqual({ status: 'expired', final: true, delivered: false, outcome: 'expired' });
+		expect(wholesaleStatus('SOMETHING', 0)).toEqual({ status: 'delivered', final: true, delivered: true, outcome: 'delivered' });
+		for (const [name, code] of [[undefined, 42], ['SOMETHING', undefined], [undefined, 1.5]]) {
+			expect(wholesaleStatus(name, code)).toEqual({ status: 'undocumented', final: false, delivered: false, outcome: 'other' });
+		}
+	});
+
+	it('every status an event can carry means what the shared table says (the one Get Status uses)', () => {
+		const payloads = [
+			...[0, 1, 2, 3, 4, 5, 6, 42].map((statusCode) => ({ id: 'w', statusCode })),
+			...[3, 6, 9].map((statusCode) => ({ ...UNIVERSAL_DLR, statusCode })),
+			...['SENT', 'RECEIVED', 'ERROR', 'NEW'].map((status) => ({ ...LEGACY_PG, status })),
+		];
+		for (const payload of payloads) {
+			const event = parseEvent(payload, ROME);
+			if (event.event !== 'delivery') throw new Error(`not a delivery: ${JSON.stringify(payload)}`);
+			const row = DELIVERY_STATUS_TABLE[event.status];
+			expect({ final: event.final, delivered: event.delivered }).toEqual({ final: row.final, delivered: row.delivered });
+		}
 	});
 
 	// §4.3 / §6.3 scale: only 3 and 6 are documented.
 	it.each([
 		[3, 'delivered', true, 'delivered'],
 		[6, 'undelivered', true, 'failed'],
-		[0, 'unknown', false, 'otherStatus'],
-		[4, 'unknown', false, 'otherStatus'],
+		[0, 'undocumented', false, 'otherStatus'],
+		[4, 'undocumented', false, 'otherStatus'],
 	])('Qlara/Universal statusCode %i → %s', (statusCode, status, final, category) => {
 		for (const payload of [
 			{ ...UNIVERSAL_DLR, statusCode },
@@ -326,6 +336,16 @@ describe('times', () => {
 		expect(inboundDateToIso(input, zone)).toBe(expected);
 	});
 
+	it.each(['Europe/Rom', 'CET+1', '', 'Mars/Olympus'])('an unknown time zone (%j) gives null, never an exception', (zone) => {
+		expect(isValidTimeZone(zone)).toBe(false);
+		expect(inboundDateToIso('20260514102301', zone)).toBeNull();
+		expect(parseEvent(INBOUND_FORM, { inboundTimeZone: zone })).toMatchObject({ event: 'inbound', from: '+393351234567', receivedAt: null });
+	});
+
+	it.each(['Europe/Rome', 'UTC', 'America/New_York', 'Asia/Kolkata'])('%s is a time zone', (zone) => {
+		expect(isValidTimeZone(zone)).toBe(true);
+	});
+
 	it('an inbound SMS with an unreadable date_time is still accepted, with receivedAt null', () => {
 		expect(parseEvent({ ...INBOUND_FORM, date_time: 'soon' }, ROME)).toMatchObject({ event: 'inbound', receivedAt: null });
 		const { date_time: _dropped, ...withoutDate } = INBOUND_FORM;
@@ -334,56 +354,78 @@ describe('times', () => {
 	});
 });
 
-describe('malformed bodies', () => {
+describe('callbacks the node does not recognise become unknown events, never errors', () => {
 	it.each([
-		['an empty object', {}, 'matches no documented'],
-		['a string', 'hello', 'must be a JSON object'],
-		['null', null, 'must be a JSON object'],
-		['a wholesale report without status', { id: 'x', destination: '+39' }, 'without "status" or "statusCode"'],
-		['a wholesale report with an empty id', { id: '', status: 'DELIVERED' }, 'without "id"'],
-		['an unknown eventType', { eventType: 'CLICK', messageId: 'm' }, 'unknown eventType "CLICK"'],
-		['a DELIVERY without messageId', { eventType: 'DELIVERY', statusCode: 3 }, 'without "messageId"'],
-		['an INBOUND without source', { eventType: 'INBOUND', text: 'x' }, 'without "source"'],
-		['an inbound SMS without originator', { originator: '', text: 'x' }, 'without "originator"'],
-		['an empty array', [], 'empty array'],
-	])('%s is refused', (_label, body, message) => {
-		expect(() => parseEvents(body, ROME)).toThrow(CallbackFormatError);
-		expect(() => parseEvents(body, ROME)).toThrow(message);
+		['an object of no documented format', { hello: 'world' }, null, null, 'matches no documented'],
+		['an empty object', {}, null, null, 'matches no documented'],
+		['a new Qlara event type', { eventType: 'click', messageId: 'm', url: 'https://x' }, 'qlara', 'CLICK', 'unknown eventType "click"'],
+		['a DELIVERY without messageId', { eventType: 'DELIVERY', statusCode: 3 }, 'qlara', 'DELIVERY', 'DELIVERY event without "messageId"'],
+		['a READ without messageId', { eventType: 'READ' }, 'qlara', 'READ', 'READ event without "messageId"'],
+		['an INBOUND without source', { eventType: 'INBOUND', text: 'x' }, 'qlara', 'INBOUND', 'INBOUND event without "source"'],
+		['a wholesale report without status', { id: 'x', destination: '+39' }, 'wholesale', null, 'without "status" or "statusCode"'],
+		['a wholesale report with an empty id', { id: '', status: 'DELIVERED' }, 'wholesale', null, 'wholesale delivery report without "id"'],
+		['an inbound SMS without originator', { originator: '', text: 'x' }, 'inboundForm', null, 'inbound SMS without "originator"'],
+		['a partner-gateway event with an empty status', { messageId: 'm', status: ' ' }, 'partnerGatewayLegacy', null, 'without "status"'],
+		['a string', 'id=1;stat=DELIVRD', null, null, 'not a JSON object'],
+		['a number', 42, null, null, 'not a JSON object'],
+		['null', null, null, null, 'not a JSON object'],
+	])('%s', (_label, body, platform, eventType, reason) => {
+		const events = parseEvents(body, ROME);
+		expect(events).toEqual([{ event: 'unknown', platform, eventType, reason: expect.stringContaining(reason), raw: body }]);
+		expect(eventCategory(events[0])).toBe('unknown');
 	});
 
-	it('one bad event in an array refuses the whole array and names its index', () => {
-		expect(() => parseEvents([WHOLESALE_DLR, { id: 'x' }], ROME)).toThrow('event 1: wholesale delivery report without');
-	});
-
-	it('an array of valid events gives one event per entry, in order', () => {
-		const events = parseEvents([WHOLESALE_DLR, QLARA_DELIVERY, QLARA_READ], ROME);
+	it('an array keeps every event: the recognised ones as such, the others as unknown, in order', () => {
+		const events = parseEvents([WHOLESALE_DLR, { id: 'x' }, 7, QLARA_READ], ROME);
 		expect(events.map((e) => [e.event, e.platform])).toEqual([
 			['delivery', 'wholesale'],
-			['delivery', 'qlara'],
+			['unknown', 'wholesale'],
+			['unknown', null],
 			['read', 'qlara'],
 		]);
+		expect(events[2]).toMatchObject({ raw: 7 });
+	});
+
+	it('an empty array holds no event', () => {
+		expect(parseEvents([], ROME)).toEqual([]);
 	});
 });
 
 describe('decodeBody', () => {
+	const bytes = (text: string) => Buffer.from(text, 'utf8');
+
 	it('keeps a body n8n already parsed', () => {
-		expect(decodeBody({ a: 1 }, '{"a":1}')).toEqual({ a: 1 });
-		expect(decodeBody([{ a: 1 }], '[{"a":1}]')).toEqual([{ a: 1 }]);
+		expect(decodeBody({ a: 1 }, bytes('{"a":1}'))).toEqual({ kind: 'value', value: { a: 1 } });
+		expect(decodeBody([{ a: 1 }], bytes('[{"a":1}]'))).toEqual({ kind: 'value', value: [{ a: 1 }] });
 	});
 
-	it('parses JSON or form text that arrived with another content type', () => {
-		expect(decodeBody('{"id":"x"}', undefined)).toEqual({ id: 'x' });
-		expect(decodeBody({}, ' [1,2] ')).toEqual([1, 2]);
-		expect(decodeBody(undefined, 'originator=%2B39333&text=a+b&text=second')).toEqual({ originator: '+39333', text: 'a b' });
+	it('decodes JSON, form or text that arrived with a content type n8n does not parse', () => {
+		expect(decodeBody('{"id":"x"}', undefined)).toEqual({ kind: 'value', value: { id: 'x' } });
+		expect(decodeBody({}, bytes(' [1,2] '))).toEqual({ kind: 'value', value: [1, 2] });
+		expect(decodeBody(undefined, bytes('originator=%2B39333&text=a+b&text=second'))).toEqual({
+			kind: 'value',
+			value: { originator: '+39333', text: 'a b' },
+		});
+		expect(decodeBody(undefined, bytes('id:1 stat:DELIVRD err:000'))).toEqual({ kind: 'value', value: 'id:1 stat:DELIVRD err:000' });
+		expect(decodeBody('price = 5 EUR', undefined)).toEqual({ kind: 'value', value: 'price = 5 EUR' });
 	});
 
 	it.each([
-		['an empty body', {}, ''],
 		['no body at all', undefined, undefined],
-		['broken JSON', '{"id":', undefined],
-		['plain words', 'hello world', undefined],
-	])('refuses %s', (_label, body, raw) => {
-		expect(() => decodeBody(body, raw)).toThrow(CallbackFormatError);
+		['an empty object and no bytes', {}, Buffer.alloc(0)],
+		['white space', '  \n ', undefined],
+		['white space bytes', undefined, bytes(' \r\n')],
+	])('%s is empty', (_label, body, raw) => {
+		expect(decodeBody(body, raw)).toEqual({ kind: 'empty' });
+	});
+
+	it.each([
+		['truncated JSON', '{"id":', undefined, 'not valid JSON'],
+		['a broken array', undefined, bytes('[{"id":"a"},'), 'not valid JSON'],
+		['bytes that are not UTF-8', undefined, Buffer.from([0x7b, 0xff, 0xfe, 0x7d]), 'not UTF-8 text'],
+	])('refuses %s', (_label, body, raw, problem) => {
+		expect(() => decodeBody(body, raw)).toThrow(UndecodableBodyError);
+		expect(() => decodeBody(body, raw)).toThrow(problem);
 	});
 });
 

@@ -6,8 +6,13 @@
  *   parsed by content type only), and applies the same rule afterwards (webhook-helpers.js: when the node
  *   did not answer itself, n8n answers `{"message":"Workflow was started"}`).
  * - `checkExists`/`create`/`delete` get a real `HookContext`, in n8n's order (WebhookService
- *   `createWebhookIfNotExists`: checkExists, then create when it returned false).
- * One `TriggerWorkflow` keeps one n8n `Workflow`, so static data survives from activation to deactivation.
+ *   `createWebhookIfNotExists`: checkExists, then create when it returned false), with the modes n8n 2.41 uses
+ *   (packages/cli active-workflow-manager.ts, webhooks/test-webhooks.ts):
+ *   - activation: mode 'trigger', activation 'activate', production URL, the workflow's own static data;
+ *   - listening for a test event: mode 'manual', activation 'manual', test URL, on a copy of the workflow whose
+ *     static data starts empty (`TestWebhooks.toWorkflow` passes `staticData: {}`), kept until the test stops;
+ *   - deactivation and stopping a test: delete with mode 'internal', activation 'update', each on its own workflow.
+ * One `TriggerWorkflow` keeps one production `Workflow`, so static data survives from activation to deactivation.
  */
 // eslint-disable-next-line @n8n/community-nodes/no-restricted-imports -- test-only loopback server
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -33,6 +38,7 @@ import type {
 import { Workflow } from 'n8n-workflow';
 
 import { AgileTelecomApi } from '../../../credentials/AgileTelecomApi.credentials';
+import { AgileTelecomWebhookApi } from '../../../credentials/AgileTelecomWebhookApi.credentials';
 import { AgileTelecomTrigger } from '../../../nodes/AgileTelecomTrigger/AgileTelecomTrigger.node';
 import { TestCredentialsHelper, TestNodeTypes } from '../../harness';
 
@@ -62,32 +68,56 @@ export interface PostResult {
 
 export interface TriggerWorkflowOptions {
 	parameters: INodeParameters;
+	/** 1 (Secret Token field by default) or 1.1 (token credential by default). Default 1.1. */
+	typeVersion?: number;
 	/** Credential data for agileTelecomApi (only registration needs it). */
 	credentials?: ICredentialDataDecryptedObject;
+	/** Credential data for agileTelecomWebhookApi ({ token }). */
+	webhookCredentials?: ICredentialDataDecryptedObject;
 }
+
+/** How n8n calls a hook method: see the header. */
+export interface HookCall {
+	mode: WorkflowExecuteMode;
+	activation: WorkflowActivateMode;
+	isTest: boolean;
+}
+
+export const ACTIVATION: HookCall = { mode: 'trigger', activation: 'activate', isTest: false };
+export const DEACTIVATION: HookCall = { mode: 'internal', activation: 'update', isTest: false };
+export const TEST_LISTEN: HookCall = { mode: 'manual', activation: 'manual', isTest: true };
+export const TEST_STOP: HookCall = { mode: 'internal', activation: 'update', isTest: true };
 
 export interface TriggerWorkflow {
 	node: INode;
 	workflow: Workflow;
-	/** The node's static data (scope 'node'), as n8n would persist it. */
+	/** The node's static data (scope 'node') of the production workflow, as n8n would persist it. */
 	staticData(): IDataObject;
-	runHook(method: 'checkExists' | 'create' | 'delete', mode?: WorkflowExecuteMode): Promise<boolean | undefined>;
-	/** n8n's activation: checkExists, then create if needed. Test webhooks use mode 'manual'. */
-	activate(mode?: WorkflowExecuteMode): Promise<void>;
-	deactivate(mode?: WorkflowExecuteMode): Promise<void>;
+	/** One hook method, on the production workflow or (isTest) on the current test copy. */
+	runHook(method: 'checkExists' | 'create' | 'delete', call?: HookCall): Promise<boolean | undefined>;
+	/** n8n's activation: checkExists, then create if needed. */
+	activate(): Promise<void>;
+	deactivate(): Promise<void>;
+	/** The editor's "Listen for test event": a fresh copy of the workflow (empty static data), then checkExists/create. */
+	listenForTestEvent(): Promise<void>;
+	/** The end of the test (event received, timeout or cancel): delete on the same copy. */
+	stopListening(): Promise<void>;
 	/** Starts the loopback server that feeds requests to `webhook()`; returns its URL. */
 	listen(): Promise<string>;
-	post(body: string, headers?: Record<string, string>, query?: string): Promise<PostResult>;
+	post(body: string | Uint8Array, headers?: Record<string, string>, query?: string): Promise<PostResult>;
 	close(): Promise<void>;
 }
 
 const trigger = new AgileTelecomTrigger();
 const webhookDescription = (trigger.description.webhooks ?? [])[0] as IWebhookDescription;
 
-function buildAdditionalData(credentials: ICredentialDataDecryptedObject | undefined): IWorkflowExecuteAdditionalData {
+function buildAdditionalData(options: TriggerWorkflowOptions): IWorkflowExecuteAdditionalData {
+	const data: Record<string, ICredentialDataDecryptedObject> = {};
+	if (options.credentials) data.agileTelecomApi = options.credentials;
+	if (options.webhookCredentials) data.agileTelecomWebhookApi = options.webhookCredentials;
 	const credentialsHelper = new TestCredentialsHelper(
-		{ agileTelecomApi: new AgileTelecomApi() },
-		credentials ? { agileTelecomApi: credentials } : {},
+		{ agileTelecomApi: new AgileTelecomApi(), agileTelecomWebhookApi: new AgileTelecomWebhookApi() },
+		data,
 	);
 	const additionalData: Partial<IWorkflowExecuteAdditionalData> = {
 		credentialsHelper,
@@ -135,27 +165,40 @@ function prepareLikeN8n(req: IncomingMessage, raw: Buffer): void {
 	else if (req.contentType === 'text/plain') target.body = text;
 }
 
-export function createTriggerWorkflow(options: TriggerWorkflowOptions): TriggerWorkflow {
-	const node: INode = {
+function buildNode(options: TriggerWorkflowOptions): INode {
+	const credentials: INode['credentials'] = {};
+	if (options.credentials) credentials.agileTelecomApi = { id: 'cred-1', name: 'Agile (test)' };
+	if (options.webhookCredentials) credentials.agileTelecomWebhookApi = { id: 'cred-2', name: 'Agile webhook (test)' };
+	return {
 		id: 'agile-telecom-trigger',
 		name: 'Agile Telecom Trigger',
 		type: TRIGGER_TYPE,
-		typeVersion: 1,
+		typeVersion: options.typeVersion ?? 1.1,
 		position: [0, 0],
 		webhookId: WEBHOOK_ID,
-		parameters: options.parameters,
-		credentials: options.credentials ? { agileTelecomApi: { id: 'cred-1', name: 'Agile (test)' } } : undefined,
+		// A copy: n8n's Workflow fills in defaults (and drops hidden parameters) in place.
+		parameters: structuredClone(options.parameters),
+		credentials: Object.keys(credentials).length ? credentials : undefined,
 	};
-	const nodeTypes = new TestNodeTypes({ [TRIGGER_TYPE]: trigger });
-	const workflow = new Workflow({
+}
+
+function buildWorkflow(node: INode, staticData: IDataObject = {}): Workflow {
+	return new Workflow({
 		id: WORKFLOW_ID,
 		name: 'Agile Telecom Trigger test',
 		nodes: [node],
 		connections: {},
-		nodeTypes,
+		nodeTypes: new TestNodeTypes({ [TRIGGER_TYPE]: trigger }),
 		active: true,
 		settings: {},
+		staticData,
 	});
+}
+
+export function createTriggerWorkflow(options: TriggerWorkflowOptions): TriggerWorkflow {
+	const node = buildNode(options);
+	const workflow = buildWorkflow(node);
+	let testCopy: { node: INode; workflow: Workflow } | undefined;
 
 	const webhookData = (additionalData: IWorkflowExecuteAdditionalData, isTest: boolean): IWebhookData => ({
 		httpMethod: 'POST',
@@ -168,11 +211,12 @@ export function createTriggerWorkflow(options: TriggerWorkflowOptions): TriggerW
 		isTest,
 	});
 
-	const runHook = async (method: 'checkExists' | 'create' | 'delete', mode: WorkflowExecuteMode = 'trigger') => {
-		const additionalData = buildAdditionalData(options.credentials);
-		const isTest = mode === 'manual';
-		const activation: WorkflowActivateMode = isTest ? 'manual' : 'activate';
-		const context = new HookContext(workflow, node, additionalData, mode, activation, webhookData(additionalData, isTest));
+	const runHook = async (method: 'checkExists' | 'create' | 'delete', call: HookCall = ACTIVATION) => {
+		const target = call.isTest ? testCopy : { node, workflow };
+		if (!target) throw new Error('No test listen is running: call listenForTestEvent() first');
+		const additionalData = buildAdditionalData(options);
+		const data = webhookData(additionalData, call.isTest);
+		const context = new HookContext(target.workflow, target.node, additionalData, call.mode, call.activation, data);
 		const fn = trigger.webhookMethods.default[method];
 		return await fn.call(context);
 	};
@@ -193,7 +237,7 @@ export function createTriggerWorkflow(options: TriggerWorkflowOptions): TriggerW
 			res.end(JSON.stringify({ message: 'Failed to parse request body', detail: String(error) }));
 			return;
 		}
-		const additionalData = buildAdditionalData(options.credentials);
+		const additionalData = buildAdditionalData(options);
 		additionalData.httpRequest = req as unknown as IWorkflowExecuteAdditionalData['httpRequest'];
 		additionalData.httpResponse = res as unknown as IWorkflowExecuteAdditionalData['httpResponse'];
 		const context = new WebhookContext(workflow, node, additionalData, 'webhook', webhookData(additionalData, false), [], null);
@@ -220,11 +264,31 @@ export function createTriggerWorkflow(options: TriggerWorkflowOptions): TriggerW
 		workflow,
 		staticData: () => workflow.getStaticData('node', node),
 		runHook,
-		async activate(mode = 'trigger') {
-			if (!(await runHook('checkExists', mode))) await runHook('create', mode);
+		async activate() {
+			if (!(await runHook('checkExists', ACTIVATION))) await runHook('create', ACTIVATION);
 		},
-		async deactivate(mode = 'trigger') {
-			await runHook('delete', mode);
+		async deactivate() {
+			await runHook('delete', DEACTIVATION);
+		},
+		async listenForTestEvent() {
+			const copy = buildNode(options);
+			testCopy = { node: copy, workflow: buildWorkflow(copy) };
+			const register = async () => {
+				if (!(await runHook('checkExists', TEST_LISTEN))) await runHook('create', TEST_LISTEN);
+			};
+			const failure = await register().then(
+				() => undefined,
+				(error: unknown) => error,
+			);
+			if (failure === undefined) return;
+			// TestWebhooks.needsWebhook: a failed registration is cleaned up with delete, then the error is shown.
+			await runHook('delete', TEST_STOP);
+			testCopy = undefined;
+			throw failure;
+		},
+		async stopListening() {
+			await runHook('delete', TEST_STOP);
+			testCopy = undefined;
 		},
 		async listen() {
 			server = createServer((req, res) => {

@@ -3,6 +3,7 @@ import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { getRetrySettings } from '../../descriptions/retry';
 import { mapWithConcurrency } from '../../helpers/concurrency';
+import { UNDOCUMENTED_STATUS, statusFromName } from '../../helpers/deliveryStatus';
 import { invalidField, splitList } from '../../helpers/validation';
 import { agileRequest, type Connection } from '../../transport/request';
 import type { RetrySettings } from '../../transport/retry';
@@ -26,28 +27,10 @@ const CONCURRENT_REQUESTS = 4;
 export const NOT_FOUND = 'NOT_FOUND';
 
 /**
- * Every documented `deliveryStatus` (agile-api.md §7). `final`: it will not change any more, so polling can stop.
- *
- * | status    | final | delivered | why                                                                        |
- * | --------- | ----- | --------- | -------------------------------------------------------------------------- |
- * | SENT      | no    | no        | forwarded to the carrier, no confirmation yet                              |
- * | RECEIVED  | no    | no        | received downstream; handset delivery not confirmed, may become DELIVERED   |
- * | DELIVERED | yes   | yes       | reached the device                                                         |
- * | ERROR     | yes   | no        | invalid number, carrier rejection, account suspension…                     |
- * | EXPIRED   | yes   | no        | the validity period elapsed before delivery                                |
- * | UNKNOWN   | no    | no        | no information yet; the carrier may still report                           |
- * | NOT_FOUND | no    | no        | ours: not known on this channel (wrong id or channel, or asked too early)   |
- * Any other status is reported as given, not final and not delivered.
+ * Not a delivery status: the answer for an id this channel does not know (wrong id or channel, or asked too early).
+ * Not final, since the message may simply not be known yet.
  */
-export const DELIVERY_STATUSES: Record<string, { final: boolean; delivered: boolean }> = {
-	SENT: { final: false, delivered: false },
-	RECEIVED: { final: false, delivered: false },
-	DELIVERED: { final: true, delivered: true },
-	ERROR: { final: true, delivered: false },
-	EXPIRED: { final: true, delivered: false },
-	UNKNOWN: { final: false, delivered: false },
-	[NOT_FOUND]: { final: false, delivered: false },
-};
+const NOT_FOUND_FLAGS = { final: false, delivered: false };
 
 export const description: INodeProperties[] = [
 	{
@@ -146,7 +129,8 @@ function entriesOf(body: unknown): IDataObject[] {
 
 function foundEntry(messageId: string, raw: IDataObject): StatusEntry {
 	const status = (firstString(raw, STATUS_FIELDS) ?? 'UNKNOWN').toUpperCase();
-	const known = DELIVERY_STATUSES[status] ?? { final: false, delivered: false };
+	// The status table shared with the trigger (helpers/deliveryStatus.ts): one meaning of each status.
+	const known = statusFromName(status) ?? UNDOCUMENTED_STATUS;
 	const extra: IDataObject = {};
 	// Fields beyond the documented ones (the full schema is not public) are passed on rather than dropped.
 	for (const [key, value] of Object.entries(raw)) if (!CONSUMED_FIELDS.has(key)) extra[key] = value;
@@ -167,7 +151,7 @@ function notFoundEntry(messageId: string, channel: Channel): StatusEntry {
 		found: false,
 		status: NOT_FOUND,
 		description: `No message with this ID on channel ${channel}. Check the ID and that Channel matches the channel the message was sent on; a message sent moments ago may not be known yet.`,
-		...DELIVERY_STATUSES[NOT_FOUND],
+		...NOT_FOUND_FLAGS,
 	};
 }
 

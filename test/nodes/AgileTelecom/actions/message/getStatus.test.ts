@@ -141,14 +141,17 @@ describe('Message → Get Status', () => {
 	});
 
 	describe('many IDs: GET …/status?ids=a,b,c&channel=', () => {
-		test('every documented status maps to its final and delivered flags, in the order asked', async () => {
+		test('every documented status maps to its final and delivered flags (an undocumented one to neither), in the order asked', async () => {
 			const table: Array<[string, boolean, boolean]> = [
 				['SENT', false, false],
 				['DELIVERED', true, true],
 				['RECEIVED', false, false],
 				['ERROR', true, false],
 				['EXPIRED', true, false],
-				['UNKNOWN', false, false],
+				// Final: the shared status table (helpers/deliveryStatus.ts) gives UNKNOWN one meaning, in the trigger too.
+				['UNKNOWN', true, false],
+				['UNDELIVERABLE', true, false],
+				['QUEUED', false, false],
 			];
 			for (const [status] of table) sandbox.setStatus(`m-${status}`, status);
 			const ids = table.map(([status]) => `m-${status}`);
@@ -158,9 +161,9 @@ describe('Message → Get Status', () => {
 			const json = result.output?.[0].json as IDataObject;
 			expect((json.statuses as IDataObject[]).map((s) => [s.status, s.final, s.delivered])).toEqual(table);
 			expect(json).toMatchObject({
-				total: 6,
+				total: 8,
 				deliveredCount: 1,
-				finalCount: 3,
+				finalCount: 5,
 				pendingCount: 3,
 				notFoundCount: 0,
 				allFinal: false,
