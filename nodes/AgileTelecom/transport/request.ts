@@ -9,7 +9,7 @@ import type {
 } from 'n8n-workflow';
 import { NodeOperationError, sleep } from 'n8n-workflow';
 
-import { resolveEndpoints, baseUrlProblem, type Endpoints } from './endpoints';
+import { PLATFORM_NAMES, qlaraAccount, resolveEndpoints, baseUrlProblem, type Endpoints } from './endpoints';
 import { NEVER_CONNECTED_CODES, apiError, jsendStatus } from './errors';
 import { backoffDelay, formatWait, serverRequestedWait, type RetrySettings, DEFAULT_RETRY } from './retry';
 
@@ -81,6 +81,28 @@ export async function getConnection(ctx: AgileContext): Promise<Connection> {
 		secrets.push(Buffer.from(`${String(credentials.username)}:${String(credentials.password)}`).toString('base64'));
 	}
 	return { endpoints, secrets };
+}
+
+/**
+ * Refuses a Qlara-only operation on a credential of another platform, before any request: the wrong key would
+ * otherwise reach lora-api.agiletelecom.com and come back as a 401 about the key. `operation` is what the user
+ * chose, as the editor shows it, e.g. 'Send (Qlara)'.
+ */
+export function requireQlara(ctx: AgileContext, connection: Connection, operation: string): void {
+	const { endpoints } = connection;
+	if (qlaraAccount(endpoints)) return;
+	const configured =
+		endpoints.platform === 'custom'
+			? `${PLATFORM_NAMES.custom} with API Format "Agile Telecom REST"`
+			: `the ${PLATFORM_NAMES[endpoints.platform]} platform`;
+	throw new NodeOperationError(
+		ctx.getNode(),
+		`${operation} needs a Qlara account, but the Agile Telecom API credential is set to ${configured}`,
+		{
+			description:
+				'Send (Qlara), Get Status and the automatic webhook registration exist only on Qlara (lora-api.agiletelecom.com). Nothing was sent. If the account is a Qlara account, edit the credential: set Platform to Qlara (or, for a Custom URL in front of a Qlara account, set API Format to Qlara). Wholesale and legacy accounts send with SMS → Send Batch (Wholesale) and receive delivery reports when the trigger\'s URL is pasted in the portal.',
+		},
+	);
 }
 
 function cancelSignal(ctx: AgileContext): AbortSignal | undefined {

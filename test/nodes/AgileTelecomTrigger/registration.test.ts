@@ -20,10 +20,14 @@ beforeEach(() => {
 	sandbox.configure({ webhookMode: 'conflict' });
 });
 
+/** Registration needs a Qlara account: the sandbox stands in for one through a custom URL with API Format Qlara. */
+const qlaraCredentials = (overrides: Parameters<typeof sandboxCredentials>[1] = {}) =>
+	sandboxCredentials(sandbox.url, { customApiFormat: 'qlara', ...overrides });
+
 function triggerWith(parameters: INodeParameters) {
 	return createTriggerWorkflow({
 		parameters: { events: ['delivered'], registerWebhook: true, ...parameters },
-		credentials: sandboxCredentials(sandbox.url),
+		credentials: qlaraCredentials(),
 	});
 }
 
@@ -185,7 +189,7 @@ describe('Qlara webhook registration (checkExists / create / delete against the 
 	it('a 401 from Qlara fails activation with the mapped credential error', async () => {
 		const t = createTriggerWorkflow({
 			parameters: { registerWebhook: true },
-			credentials: sandboxCredentials(sandbox.url, { apiKey: 'wrong-key' }),
+			credentials: qlaraCredentials({ apiKey: 'wrong-key' }),
 		});
 		await expect(t.activate()).rejects.toMatchObject({ httpCode: '401', name: 'NodeApiError' });
 		expect(sandbox.requestsTo(PATH, 'POST')).toHaveLength(0);

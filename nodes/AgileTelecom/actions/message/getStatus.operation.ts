@@ -4,7 +4,7 @@ import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 import { getRetrySettings } from '../../descriptions/retry';
 import { mapWithConcurrency } from '../../helpers/concurrency';
 import { invalidField, splitList } from '../../helpers/validation';
-import { agileRequest, type Connection } from '../../transport/request';
+import { agileRequest, requireQlara, type Connection } from '../../transport/request';
 import { toItemError, type ItemOutcome } from '../outcome';
 
 const displayOptions = { show: { resource: ['message'], operation: ['getStatus'] } };
@@ -204,6 +204,7 @@ export async function execute(
 	items: INodeExecutionData[],
 	connection: Connection,
 ): Promise<ItemOutcome[]> {
+	requireQlara(this, connection, 'Get Status');
 	const node = this.getNode();
 	const continueOnFail = this.continueOnFail();
 	const outcomes: ItemOutcome[] = new Array(items.length);
