@@ -109,12 +109,18 @@ function cancelSignal(ctx: AgileContext): AbortSignal | undefined {
 	return 'getExecutionCancelSignal' in ctx ? ctx.getExecutionCancelSignal() : undefined;
 }
 
-/** The Node.js network code (ECONNREFUSED …) anywhere in the error's cause chain, if there is one. */
+/**
+ * The Node.js network code (ECONNREFUSED …) anywhere in the error's cause chain, if there is one. n8n's
+ * NodeApiError also keeps it as `httpCode`, which is all there is on n8n 1.x: its errors lose their `cause` (a
+ * class field of n8n-workflow 1.120's ExecutionBaseError overwrites it), and without the code a refused
+ * connection would pass for one that broke after sending.
+ */
 function networkCodeOf(error: unknown): string | undefined {
 	let current: unknown = error;
 	for (let depth = 0; depth < 5 && current && typeof current === 'object'; depth++) {
-		const code = (current as { code?: unknown }).code;
-		if (typeof code === 'string' && /^E[A-Z_]+$/.test(code)) return code;
+		for (const code of [(current as { code?: unknown }).code, (current as { httpCode?: unknown }).httpCode]) {
+			if (typeof code === 'string' && /^E[A-Z_]+$/.test(code)) return code;
+		}
 		current = (current as { cause?: unknown }).cause;
 	}
 	const message = error instanceof Error ? error.message : String(error);
