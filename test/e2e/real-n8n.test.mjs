@@ -97,44 +97,33 @@ before(async () => {
 	cred.wrong = { ...demoCredential(sandbox.url, { apiKey: WRONG_KEY, customApiFormat: 'agile' }), id: 'e2eWrongCred0001', name: 'e2e wrong key' };
 	// Send (Qlara) and Get Status need a Qlara account: the sandbox stands in for one with API Format Qlara.
 	cred.qlara = { ...demoCredential(sandbox.url, { customApiFormat: 'qlara' }), id: 'e2eQlaraCred0001', name: 'e2e qlara' };
-	cred.demo = demoCredential(sandbox.url);
-	await n8n.importCredentials([cred.apiKey, cred.basic, cred.wrong, cred.qlara, cred.demo]);
-
-	WF.credit = workflow('e2eCreditWf00001', 'credit', agileNode('Credit', cred.apiKey, { resource: 'account', operation: 'getCredit' }));
-	WF.batch = workflow(
-		'e2eBatchWf000001',
-		'batch (basic auth)',
-		agileNode('Batch', cred.basic, {
-			resource: 'sms',
-			operation: 'sendBatch',
-			destinations: '+393351234567, +393409876543',
-			sender: 'InfoSMS',
-			body: 'e2e batch',
-			messageOptions: { ids: 'e2e-1, e2e-2' },
-		}),
-	);
-	WF.track = workflow('e2eTrackWf000001', 'send + status', [
-		agileNode('Send', cred.qlara, { resource: 'sms', operation: 'send', destination: '+393351234567', sender: 'InfoSMS', body: 'e2e single' }),
-		agileNode('Status', cred.qlara, { resource: 'message', operation: 'getStatus', messageIds: '={{ $json.messageId }}', channel: 'SMS' }),
-	]);
 	// A port nothing listens on: the connection is refused before anything is sent.
 	cred.refused = {
 		...demoCredential(`http://127.0.0.1:${await freePort()}`, { customApiFormat: 'agile' }),
 		id: 'e2eRefusedCred01',
 		name: 'e2e refused',
 	};
-	await n8n.importCredentials([cred.refused]);
+	cred.demo = demoCredential(sandbox.url);
+	await n8n.importCredentials([cred.apiKey, cred.basic, cred.wrong, cred.qlara, cred.refused, cred.demo]);
+
+	WF.credit = workflow('e2eCreditWf00001', 'credit', agileNode('Credit', cred.apiKey, { resource: 'account', operation: 'getCredit' }));
+	const batch = {
+		resource: 'sms',
+		operation: 'sendBatch',
+		destinations: '+393351234567, +393409876543',
+		sender: 'InfoSMS',
+		body: 'e2e batch',
+		messageOptions: { ids: 'e2e-1, e2e-2' },
+	};
+	WF.batch = workflow('e2eBatchWf000001', 'batch (basic auth)', agileNode('Batch', cred.basic, batch));
+	WF.track = workflow('e2eTrackWf000001', 'send + status', [
+		agileNode('Send', cred.qlara, { resource: 'sms', operation: 'send', destination: '+393351234567', sender: 'InfoSMS', body: 'e2e single' }),
+		agileNode('Status', cred.qlara, { resource: 'message', operation: 'getStatus', messageIds: '={{ $json.messageId }}', channel: 'SMS' }),
+	]);
 	WF.refused = workflow(
 		'e2eRefusedWf0001',
 		'batch send to a closed port',
-		agileNode('Batch', cred.refused, {
-			resource: 'sms',
-			operation: 'sendBatch',
-			destinations: '+393351234567',
-			sender: 'InfoSMS',
-			body: 'never sent',
-			retry: { maxRetries: 1, initialDelay: 10 },
-		}),
+		agileNode('Batch', cred.refused, { ...batch, retry: { maxRetries: 1, initialDelay: 10 } }),
 	);
 	WF.statusNotQlara = workflow(
 		'e2eNotQlaraWf001',
