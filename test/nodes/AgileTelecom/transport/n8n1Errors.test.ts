@@ -1,4 +1,4 @@
-import type { IExecuteFunctions } from 'n8n-workflow';
+import type { IExecuteFunctions, JsonObject } from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
 
 import { getConnection, agileRequest } from '../../../../nodes/AgileTelecom/transport/request';
@@ -21,7 +21,7 @@ function asInN8n1(ctx: IExecuteFunctions): void {
 		} catch (error) {
 			Object.defineProperty(error, 'cause', { value: undefined });
 			// n8n-core threw a NodeApiError already: wrapping it returns that very instance.
-			throw new NodeApiError(ctx.getNode(), error as NodeApiError);
+			throw new NodeApiError(ctx.getNode(), error as JsonObject);
 		}
 	} as typeof real;
 }
