@@ -1,4 +1,6 @@
 import type {
+	IAuthenticateRuleResponseCode,
+	IAuthenticateRuleResponseSuccessBody,
 	ICredentialDataDecryptedObject,
 	ICredentialTestRequest,
 	ICredentialType,
@@ -7,14 +9,46 @@ import type {
 	Icon,
 } from 'n8n-workflow';
 
-import { PLATFORM_HOSTS, baseUrlProblem } from '../nodes/AgileTelecom/transport/endpoints';
-import { STATUS_TEXTS } from '../nodes/AgileTelecom/transport/errors';
+import { PLATFORM_HOSTS, PLATFORM_NAMES, baseUrlProblem } from '../nodes/AgileTelecom/transport/endpoints';
+import { JSEND_CODES, STATUS_TEXTS, statusText } from '../nodes/AgileTelecom/transport/errors';
 
 // The same texts the node shows for these statuses, so the Test button and a failed send agree.
 function testMessage(status: 401 | 403 | 404): string {
 	const { what, todo } = STATUS_TEXTS[status];
 	return `${what} (HTTP ${status}). ${todo}`;
 }
+
+/** What the node says for a JSend error inside a 2xx of a read (transport/errors.ts apiError), for the Test button. */
+function jsendTestMessage(code: number): string {
+	const { meaning, status } = JSEND_CODES[code];
+	const { what, todo } = statusText(status, true);
+	return `${what} (HTTP 200), error code ${code}: ${meaning}. ${todo}`;
+}
+
+const statusRules: IAuthenticateRuleResponseCode[] = ([401, 403, 404] as const).map((status) => ({
+	type: 'responseCode',
+	properties: { value: status, message: testMessage(status) },
+}));
+
+/**
+ * The legacy credit endpoint may answer an error as a JSend body with HTTP 200 (agile-api.md §3.3, §5): n8n's
+ * tester would call that a success. n8n applies the first rule whose `key` has exactly `value`, so the known
+ * codes come first and any other JSend error last.
+ */
+const jsendRules: IAuthenticateRuleResponseSuccessBody[] = [
+	...Object.keys(JSEND_CODES).map((code) => ({
+		type: 'responseSuccessBody' as const,
+		properties: { key: 'code', value: Number(code), message: jsendTestMessage(Number(code)) },
+	})),
+	...(['error', 'fail'] as const).map((status) => ({
+		type: 'responseSuccessBody' as const,
+		properties: {
+			key: 'status',
+			value: status,
+			message: `Agile Telecom answered the credit check with a JSend "${status}" (HTTP 200) and no known error code. Check the Platform and the API key or username and password; if they are right, try again later.`,
+		},
+	})),
+];
 
 // Built from PLATFORM_HOSTS so the connection test and the node can never disagree on a host.
 const testBaseUrl = `={{ $credentials.platform === "custom" ? String($credentials.baseUrl).replace(/\\/+$/, "") : ${JSON.stringify(PLATFORM_HOSTS)}[$credentials.platform] }}`;
@@ -73,31 +107,31 @@ const properties: INodeProperties[] = [
 		type: 'options',
 		options: [
 			{
-				name: 'Wholesale (wholesale.agiletelecom.com)',
+				name: PLATFORM_NAMES.wholesale,
 				value: 'wholesale',
 			},
 			{
-				name: 'Legacy (secure.agiletelecom.com)',
+				name: PLATFORM_NAMES.secure,
 				value: 'secure',
 				description: 'Accounts created before the new HTTP API',
 			},
 			{
-				name: 'Legacy, New Customers (http-api.agiletelecom.com)',
+				name: PLATFORM_NAMES.httpApi,
 				value: 'httpApi',
 			},
 			{
-				name: 'Qlara (lora-api.agiletelecom.com)',
+				name: PLATFORM_NAMES.qlara,
 				value: 'qlara',
 			},
 			{
-				name: 'Custom URL',
+				name: PLATFORM_NAMES.custom,
 				value: 'custom',
 				description: 'A proxy, or the bundled sandbox for testing',
 			},
 		],
 		default: 'wholesale',
 		description:
-			'Which Agile Telecom platform the account belongs to. A wrong platform answers 404. Qlara single sends and delivery status always go to lora-api.agiletelecom.com unless a custom URL is set.',
+			'Which Agile Telecom platform the account belongs to. A wrong platform answers 404. Send (Qlara), Get Status and the trigger\'s webhook registration need a Qlara account; they go to lora-api.agiletelecom.com (or the custom URL).',
 	},
 	{
 		displayName: 'Base URL',
@@ -125,7 +159,8 @@ const properties: INodeProperties[] = [
 			},
 		],
 		default: 'agile',
-		description: 'Which path layout the custom server uses for batch sends and the credit check',
+		description:
+			'Which Agile Telecom API the custom URL leads to: the paths of batch sends and the credit check, and, with Qlara, Send (Qlara), Get Status and webhook registration, which need a Qlara account',
 		displayOptions: { show: { platform: ['custom'] } },
 	},
 ];
@@ -187,10 +222,8 @@ export class AgileTelecomApi implements ICredentialType {
 			method: 'GET',
 			headers: { Accept: 'application/json' },
 		},
-		rules: [
-			{ type: 'responseCode', properties: { value: 401, message: testMessage(401) } },
-			{ type: 'responseCode', properties: { value: 403, message: testMessage(403) } },
-			{ type: 'responseCode', properties: { value: 404, message: testMessage(404) } },
-		],
+		// n8n reads both kinds from one list (status rules for a failed request, body rules for a 2xx); the
+		// interface types the list as one kind or the other, hence the cast.
+		rules: [...statusRules, ...jsendRules] as IAuthenticateRuleResponseCode[],
 	};
 }

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `npm run demo`: this package inside a REAL n8n (2.41.1, headless) against the project's Agile Telecom sandbox.
+// `npm run demo`: this package inside a REAL n8n (2.41.1, or N8N_VERSION; headless) against the project's Agile Telecom sandbox.
 //   1. installs the runtime once (.cache/n8n-runtime, ≈3 GB, minutes the first time; instant afterwards)
 //   2. builds and packs this repo and installs the .tgz under its real name into a fresh n8n user folder
 //   3. starts the sandbox (test/sandbox) on 127.0.0.1 and imports a `custom` credential pointing at it

@@ -36,12 +36,17 @@ export function bindToDemoCredential(workflow, fallbackId) {
 	return { ...workflow, id, nodes, active: false };
 }
 
+/**
+ * The sandbox as a Qlara account (a custom URL with API Format Qlara): such an account can use every operation,
+ * while Send (Qlara), Get Status and webhook registration refuse other formats. Batch sends and the credit check
+ * then use Qlara's paths (`/api/services/…`), which the sandbox serves like the wholesale ones.
+ */
 export function demoCredential(sandboxUrl, data = {}) {
 	return {
 		id: DEMO_CREDENTIAL_ID,
 		name: DEMO_CREDENTIAL_NAME,
 		type: 'agileTelecomApi',
-		data: { authType: 'apiKey', apiKey: SANDBOX_API_KEY, platform: 'custom', baseUrl: sandboxUrl, customApiFormat: 'agile', ...data },
+		data: { authType: 'apiKey', apiKey: SANDBOX_API_KEY, platform: 'custom', baseUrl: sandboxUrl, customApiFormat: 'qlara', ...data },
 	};
 }
 

@@ -7,6 +7,7 @@ import type {
 import { NodeOperationError, Workflow } from 'n8n-workflow';
 
 import { AgileTelecomApi } from '../../credentials/AgileTelecomApi.credentials';
+import { JSEND_CODES, statusText } from '../../nodes/AgileTelecom/transport/errors';
 import { agileRequest, getConnection } from '../../nodes/AgileTelecom/transport/request';
 import {
 	CREDENTIAL_TYPE,
@@ -70,6 +71,26 @@ async function runConnectionTest(credentials: ICredentialDataDecryptedObject) {
 			ignoreHttpStatusErrors: true,
 		})) as { statusCode: number; body: unknown };
 	});
+}
+
+/**
+ * n8n's verdict on the Test button for an answer (credentials-tester.service.js `runRequestTest`, n8n 1.123 and
+ * 2.41): a non-2xx fails with the message of the first `responseCode` rule for its status; a 2xx fails with the
+ * message of the first `responseSuccessBody` rule whose `key` holds exactly `value`, and passes otherwise.
+ */
+function verdict(response: { statusCode: number; body: unknown }): { status: 'OK' | 'Error'; message: string } {
+	const rules = credential.test.rules ?? [];
+	if (response.statusCode < 200 || response.statusCode > 299) {
+		const rule = rules.find((r) => r.type === 'responseCode' && r.properties.value === response.statusCode);
+		return { status: 'Error', message: rule?.properties.message ?? `Received HTTP status code: ${response.statusCode}` };
+	}
+	const body = (response.body ?? {}) as IDataObject;
+	for (const rule of rules) {
+		if (rule.type === 'responseSuccessBody' && body[rule.properties.key] === rule.properties.value) {
+			return { status: 'Error', message: rule.properties.message };
+		}
+	}
+	return { status: 'OK', message: 'Connection successful!' };
 }
 
 /** What n8n shows for a failed test: the message of the `responseCode` rule for that status. */
@@ -188,6 +209,7 @@ describe('connection test (test.request resolved like n8n does)', () => {
 		const response = await runConnectionTest(sandboxCredentials(sandbox.url, { customApiFormat: format, authType }));
 		expect(response.statusCode).toBe(200);
 		expect(response.body).toEqual({ credit: 1000 });
+		expect(verdict(response)).toEqual({ status: 'OK', message: 'Connection successful!' });
 		expect(sandbox.requests.map((r) => [r.method, r.path, r.body])).toEqual([['GET', path, undefined]]);
 		expect(sandbox.requests[0].auth).toBe(authType === 'apiKey' ? 'apiKey' : 'basic');
 		expect(sandbox.deliveries.size).toBe(0);
@@ -219,6 +241,54 @@ describe('connection test (test.request resolved like n8n does)', () => {
 		expect(message).toMatch(/IP/);
 		expect(message).toMatch(/whitelist/i);
 		expect(message).toMatch(/portal/);
+	});
+});
+
+describe('connection test: a JSend error inside a 200 fails it (agile-api.md §3.3, §5)', () => {
+	const CREDIT = '/services/sms/credit';
+
+	it.each([
+		[1, 'Wrong credentials', 401, 'wrong credentials'],
+		[11, 'User not found', 401, 'user not found (wrong credentials)'],
+		[100, 'Source IP is not allowed', 403, 'source IP not allowed (IP whitelist)'],
+		[2, 'Insufficient credit', 402, 'insufficient credit: top up the account'],
+		[9, 'Number check service unavailable', 504, 'server error: service timeout'],
+	])('code %i → the message the node shows for that code', async (code, text, status, meaning) => {
+		const jsend = { status: 'error', message: text, code };
+		sandbox.injectFaults([{ path: CREDIT, status: 200, body: jsend }]);
+		const response = await runConnectionTest(sandboxCredentials(sandbox.url));
+		expect(response).toMatchObject({ statusCode: 200, body: jsend });
+		// The credit check is a read: after a 5xx nothing can have been sent, and the advice says so.
+		const expected = `${statusText(status).what} (HTTP 200), error code ${code}: ${meaning}. ${statusText(status, true).todo}`;
+		expect(verdict(response)).toEqual({ status: 'Error', message: expected });
+
+		// Get Credit on the same answer fails with the same words (plus the provider's text) and the same advice.
+		sandbox.injectFaults([{ path: CREDIT, status: 200, body: jsend }]);
+		const run = executeBare({
+			// No retry: code 9 stands for a 504, which a read would retry.
+			node: { parameters: { resource: 'account', operation: 'getCredit', source: 'legacy', retry: { maxRetries: 0 } } },
+			credentials: { [CREDENTIAL_TYPE]: sandboxCredentials(sandbox.url) },
+		});
+		await expect(run).rejects.toMatchObject({
+			message: `${statusText(status).what} (HTTP 200), error code ${code}: ${meaning}: ${text}`,
+			description: statusText(status, true).todo,
+		});
+	});
+
+	it.each(['error', 'fail'])('a JSend "%s" without a known code fails with a generic message', async (status) => {
+		sandbox.injectFaults([{ path: CREDIT, status: 200, body: { status, message: 'Something odd', code: 77 } }]);
+		const result = verdict(await runConnectionTest(sandboxCredentials(sandbox.url)));
+		expect(result.status).toBe('Error');
+		expect(result.message).toContain(`JSend "${status}" (HTTP 200)`);
+	});
+
+	it('every documented JSend code has a rule, ahead of the generic ones', () => {
+		const bodyRules = (credential.test.rules ?? []).filter((r) => r.type === 'responseSuccessBody');
+		expect(bodyRules.map((r) => [r.properties.key, r.properties.value])).toEqual([
+			...Object.keys(JSEND_CODES).map((code) => ['code', Number(code)]),
+			['status', 'error'],
+			['status', 'fail'],
+		]);
 	});
 });
 

@@ -1,7 +1,8 @@
 // The n8n editor in a real browser: Debian's Chromium (/usr/bin/chromium, `apt-get install chromium`) driven by
 // playwright-core (no browser download). Logs in to a started n8n with the packed package, adds the Agile Telecom
 // node to a new workflow through the node creator, opens every operation and the credential dialog in both
-// authentication modes, and checks which fields the editor shows. Screenshots: .cache/screenshots/editor/ (ignored).
+// authentication modes, and checks which fields the editor shows. Screenshots: .cache/screenshots/editor/n8n-<version>/
+// (ignored).
 //
 // Environment: E2E_TGZ=<path> tests that tarball instead of packing dist/; CHROMIUM=<path> another Chromium.
 import assert from 'node:assert/strict';
@@ -14,11 +15,12 @@ import { chromium } from 'playwright-core';
 
 import { DEMO_OWNER } from '../../scripts/n8n/examples.mjs';
 import { ensureRuntime } from '../../scripts/n8n/install.mjs';
-import { REPO_ROOT } from '../../scripts/n8n/paths.mjs';
+import { N8N_VERSION, REPO_ROOT } from '../../scripts/n8n/paths.mjs';
 import { createInstance, packPackage } from '../../scripts/n8n/runtime.mjs';
 
 const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
-const SHOTS = path.join(REPO_ROOT, '.cache', 'screenshots', 'editor');
+// One folder per n8n version (N8N_VERSION), so runs against two versions keep both sets.
+const SHOTS = path.join(REPO_ROOT, '.cache', 'screenshots', 'editor', `n8n-${N8N_VERSION}`);
 
 /**
  * Parameters (by name) the editor must show, and parameters of the other operations it must not show.
@@ -169,8 +171,14 @@ for (const op of OPERATIONS) {
 }
 
 test('credential dialog: API Key mode shows the key, Basic Auth shows username and password, Custom URL its fields', async () => {
-	// With no credential yet, the node details show a "Connect to Agile Telecom" button that opens the dialog.
-	await page.getByText('Connect to Agile Telecom', { exact: true }).first().click();
+	// With no credential yet, n8n 2.x shows a "Connect to Agile Telecom" button that opens the dialog; n8n 1.x shows
+	// the "Credential to connect with" select, whose list starts with "Create new credential".
+	if (N8N_VERSION.startsWith('1.')) {
+		await page.locator('[data-test-id="node-credentials-select"]').first().click();
+		await page.locator('[data-test-id="node-credentials-select-item-new"]').first().click();
+	} else {
+		await page.getByText('Connect to Agile Telecom', { exact: true }).first().click();
+	}
 	const modal = '[data-test-id=editCredential-modal]';
 	await page.locator(`${modal} [data-test-id="parameter-input-authType"]`).first().waitFor();
 	await shot('credential-apiKey');

@@ -1,8 +1,9 @@
-// End-to-end: the packed package inside a REAL n8n 2.41.1 (scripts/n8n), against the project's sandbox.
+// End-to-end: the packed package inside a REAL n8n (scripts/n8n), against the project's sandbox.
 // Run with `npm run test:e2e` (builds, installs the runtime once — ≈3 GB, minutes the first time — then
 // `node --test test/e2e/`). Not part of `npm test`/jest: jest only collects *.test.ts.
 //
-// Environment: E2E_TGZ=<path> tests that tarball instead of packing the repo's dist/.
+// Environment: N8N_VERSION=1.123.81 runs it against that n8n (default 2.41.1, scripts/n8n/paths.mjs);
+// E2E_TGZ=<path> tests that tarball instead of packing the repo's dist/.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -10,16 +11,30 @@ import { after, before, describe, test } from 'node:test';
 
 import { bindToDemoCredential, DEMO_CREDENTIAL_ID, demoCredential, loadExamples } from '../../scripts/n8n/examples.mjs';
 import { ensureRuntime } from '../../scripts/n8n/install.mjs';
-import { createInstance, nodeOutput, packPackage } from '../../scripts/n8n/runtime.mjs';
+import { N8N_VERSION } from '../../scripts/n8n/paths.mjs';
+import { createInstance, freePort, nodeOutput, packPackage } from '../../scripts/n8n/runtime.mjs';
 import { startSandbox } from '../../scripts/n8n/sandbox.mjs';
 
 // The node's own texts (compiled by `npm run build`, which test:e2e runs first): what a user sees must be exactly these.
-const { STATUS_TEXTS } = createRequire(import.meta.url)('../../dist/nodes/AgileTelecom/transport/errors.js');
+const require = createRequire(import.meta.url);
+const { STATUS_TEXTS } = require('../../dist/nodes/AgileTelecom/transport/errors.js');
+const { AgileTelecomApi } = require('../../dist/credentials/AgileTelecomApi.credentials.js');
 
 const NODE_TYPE = 'n8n-nodes-agiletelecom.agileTelecom';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-/** What the credential's connection test says for a status (credentials/AgileTelecomApi.credentials.ts testMessage). */
-const testMessage = (status) => `${STATUS_TEXTS[status].what} (HTTP ${status}). ${STATUS_TEXTS[status].todo}`;
+/**
+ * What the Test button says for a status: the credential's `responseCode` rule (credentials/AgileTelecomApi.credentials.ts
+ * testMessage). n8n 1.x never applies those rules: its errors drop their `cause` (a class field of
+ * ExecutionBaseError in n8n-workflow 1.120 overwrites the one `Error` sets), so the tester cannot read the status
+ * and shows the error's own canned text instead. The verdict is the same; only the wording differs.
+ */
+const N8N_1_TEXTS = { 401: 'Authorization failed - please check your credentials', 403: 'Forbidden - perhaps check your credentials?' };
+const testMessage = (status) =>
+	N8N_VERSION.startsWith('1.') ? N8N_1_TEXTS[status] : `${STATUS_TEXTS[status].what} (HTTP ${status}). ${STATUS_TEXTS[status].todo}`;
+/** The credential's rule for a JSend error code inside a 200 (n8n applies it; the text comes from the node). */
+const jsendRuleMessage = (code) =>
+	new AgileTelecomApi().test.rules.find((r) => r.type === 'responseSuccessBody' && r.properties.key === 'code' && r.properties.value === code)
+		.properties.message;
 const API_KEY = 'test-api-key';
 const BASIC = { username: 'test-user', password: 'test-pass' };
 const WRONG_KEY = 'wrong-e2e-key-7f3a9c';
@@ -72,33 +87,49 @@ before(async () => {
 	sandbox = await startSandbox({});
 	const tgz = process.env.E2E_TGZ ?? (await packPackage({ build: false }));
 	n8n = await createInstance({ packageTgz: tgz });
-	cred.apiKey = { ...demoCredential(sandbox.url), id: 'e2eApiKeyCred001', name: 'e2e api key' };
+	// The wholesale path layout (`/services/…`) unless a test says otherwise.
+	cred.apiKey = { ...demoCredential(sandbox.url, { customApiFormat: 'agile' }), id: 'e2eApiKeyCred001', name: 'e2e api key' };
 	cred.basic = {
-		...demoCredential(sandbox.url, { authType: 'basicAuth', apiKey: '', ...BASIC }),
+		...demoCredential(sandbox.url, { authType: 'basicAuth', apiKey: '', customApiFormat: 'agile', ...BASIC }),
 		id: 'e2eBasicCred0001',
 		name: 'e2e basic',
 	};
-	cred.wrong = { ...demoCredential(sandbox.url, { apiKey: WRONG_KEY }), id: 'e2eWrongCred0001', name: 'e2e wrong key' };
+	cred.wrong = { ...demoCredential(sandbox.url, { apiKey: WRONG_KEY, customApiFormat: 'agile' }), id: 'e2eWrongCred0001', name: 'e2e wrong key' };
+	// Send (Qlara) and Get Status need a Qlara account: the sandbox stands in for one with API Format Qlara.
+	cred.qlara = { ...demoCredential(sandbox.url, { customApiFormat: 'qlara' }), id: 'e2eQlaraCred0001', name: 'e2e qlara' };
+	// A port nothing listens on: the connection is refused before anything is sent.
+	cred.refused = {
+		...demoCredential(`http://127.0.0.1:${await freePort()}`, { customApiFormat: 'agile' }),
+		id: 'e2eRefusedCred01',
+		name: 'e2e refused',
+	};
 	cred.demo = demoCredential(sandbox.url);
-	await n8n.importCredentials([cred.apiKey, cred.basic, cred.wrong, cred.demo]);
+	await n8n.importCredentials([cred.apiKey, cred.basic, cred.wrong, cred.qlara, cred.refused, cred.demo]);
 
 	WF.credit = workflow('e2eCreditWf00001', 'credit', agileNode('Credit', cred.apiKey, { resource: 'account', operation: 'getCredit' }));
-	WF.batch = workflow(
-		'e2eBatchWf000001',
-		'batch (basic auth)',
-		agileNode('Batch', cred.basic, {
-			resource: 'sms',
-			operation: 'sendBatch',
-			destinations: '+393351234567, +393409876543',
-			sender: 'InfoSMS',
-			body: 'e2e batch',
-			messageOptions: { ids: 'e2e-1, e2e-2' },
-		}),
-	);
+	const batch = {
+		resource: 'sms',
+		operation: 'sendBatch',
+		destinations: '+393351234567, +393409876543',
+		sender: 'InfoSMS',
+		body: 'e2e batch',
+		messageOptions: { ids: 'e2e-1, e2e-2' },
+	};
+	WF.batch = workflow('e2eBatchWf000001', 'batch (basic auth)', agileNode('Batch', cred.basic, batch));
 	WF.track = workflow('e2eTrackWf000001', 'send + status', [
-		agileNode('Send', cred.apiKey, { resource: 'sms', operation: 'send', destination: '+393351234567', sender: 'InfoSMS', body: 'e2e single' }),
-		agileNode('Status', cred.apiKey, { resource: 'message', operation: 'getStatus', messageIds: '={{ $json.messageId }}', channel: 'SMS' }),
+		agileNode('Send', cred.qlara, { resource: 'sms', operation: 'send', destination: '+393351234567', sender: 'InfoSMS', body: 'e2e single' }),
+		agileNode('Status', cred.qlara, { resource: 'message', operation: 'getStatus', messageIds: '={{ $json.messageId }}', channel: 'SMS' }),
 	]);
+	WF.refused = workflow(
+		'e2eRefusedWf0001',
+		'batch send to a closed port',
+		agileNode('Batch', cred.refused, { ...batch, retry: { maxRetries: 1, initialDelay: 10 } }),
+	);
+	WF.statusNotQlara = workflow(
+		'e2eNotQlaraWf001',
+		'get status with a wholesale-format credential',
+		agileNode('Status', cred.apiKey, { resource: 'message', operation: 'getStatus', messageIds: 'order-1', channel: 'SMS' }),
+	);
 	WF.wrong = workflow('e2eWrongWf000001', 'wrong key', agileNode('Credit', cred.wrong, { resource: 'account', operation: 'getCredit' }));
 	// examples/batch-from-rows.json as shipped, with 25 rows and 10 messages per request.
 	WF.rows = example('batch-from-rows.json', 'e2eRowsWf0000001', {
@@ -109,7 +140,7 @@ before(async () => {
 	WF.qlara = workflow(
 		'e2eQlaraWf000001',
 		'qlara single send',
-		agileNode('Send', cred.apiKey, { resource: 'sms', operation: 'send', destination: '+393351234567', sender: 'InfoSMS', body: 'e2e retry' }),
+		agileNode('Send', cred.qlara, { resource: 'sms', operation: 'send', destination: '+393351234567', sender: 'InfoSMS', body: 'e2e retry' }),
 	);
 	WF.httpRequest = workflow('e2eHttpReqWf0001', 'HTTP Request node with the Agile Telecom credential', {
 		name: 'HTTP Request',
@@ -124,7 +155,19 @@ before(async () => {
 		credentials: { agileTelecomApi: { id: cred.basic.id, name: cred.basic.name } },
 	});
 	WF.examples = loadExamples().map((e, i) => ({ file: e.file, wf: bindToDemoCredential(e.workflow, `e2eExample${String(i).padStart(6, '0')}`) }));
-	await n8n.importWorkflows([WF.credit, WF.batch, WF.track, WF.wrong, WF.rows, WF.otp, WF.qlara, WF.httpRequest, ...WF.examples.map((e) => e.wf)]);
+	await n8n.importWorkflows([
+		WF.credit,
+		WF.batch,
+		WF.track,
+		WF.statusNotQlara,
+		WF.refused,
+		WF.wrong,
+		WF.rows,
+		WF.otp,
+		WF.qlara,
+		WF.httpRequest,
+		...WF.examples.map((e) => e.wf),
+	]);
 });
 
 after(async () => {
@@ -192,7 +235,8 @@ describe('n8n execute (CLI, --rawOutput)', () => {
 	test('batch-from-rows example: 25 rows, 10 per request → 3 requests with the rows, 25 output items', async () => {
 		const { result: r, requests } = await capture(() => n8n.execute(WF.rows.id));
 		assert.ok(r.ok, JSON.stringify(r.error));
-		assert.ok(requests.every((q) => q.method === 'POST' && q.path === '/services/sms/send'));
+		// The demo credential is a Qlara-format custom URL: Qlara's messages[] path.
+		assert.ok(requests.every((q) => q.method === 'POST' && q.path === '/api/services/sms/send'));
 		assert.equal(requests.length, Math.ceil(ROWS.length / PER_REQUEST));
 		// Requests may arrive in any order (concurrency 2): put them back in row order by their first id.
 		const bodies = requests.map((q) => q.body).sort((a, b) => ROWS.findIndex((x) => x.orderId === a.messages[0].ids[0]) - ROWS.findIndex((x) => x.orderId === b.messages[0].ids[0]));
@@ -241,6 +285,24 @@ describe('n8n execute (CLI, --rawOutput)', () => {
 		});
 		assert.equal(requests[0].headers['x-api-key'], API_KEY);
 		assert.equal(nodeOutput(r.run, 'Get delivery status')[0].statuses[0].messageId, sent[0].messageId);
+	});
+
+	test('Get Status with a non-Qlara credential fails before any request, saying what to change', async () => {
+		const { result: r, requests } = await capture(() => n8n.execute(WF.statusNotQlara.id));
+		assert.equal(r.exitCode, 1);
+		assert.deepEqual(requests, []);
+		assert.equal(
+			r.error.message,
+			'Get Status needs a Qlara account, but the Agile Telecom API credential is set to Custom URL with API Format "Agile Telecom REST"',
+		);
+		assert.match(r.error.description, /set Platform to Qlara/);
+	});
+
+	test('a refused connection is known as such: retried once, then reported as never opened, nothing sent', async () => {
+		const r = await n8n.execute(WF.refused.id);
+		assert.equal(r.exitCode, 1);
+		assert.match(r.error.message, /^Could not reach Agile Telecom \(ECONNREFUSED\)\. Gave up after 2 attempts; the last wait was /);
+		assert.match(r.error.description, /^The connection was never opened, so nothing was sent\./);
 	});
 
 	test('403 fails the run with the IP whitelist message', async () => {
@@ -307,6 +369,12 @@ describe('n8n start (REST API)', () => {
 		await server?.stop();
 	});
 
+	test(`the server is n8n ${N8N_VERSION}, the version asked for`, async () => {
+		const settings = await server.request('GET', '/rest/settings');
+		assert.equal(settings.status, 200);
+		assert.equal((settings.json.data ?? settings.json).versionCli, N8N_VERSION);
+	});
+
 	test('the package loads under its real name (nodes and credential type)', async () => {
 		const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8'));
 		const nodes = await server.request('GET', '/types/nodes.json');
@@ -337,6 +405,22 @@ describe('n8n start (REST API)', () => {
 		const wrong = await capture(() => server.testCredential(cred.wrong));
 		assert.deepEqual(wrong.result, { status: 'Error', message: testMessage(401) });
 		assert.ok(wrong.requests.length >= 1 && wrong.requests.every((q) => q.headers['x-api-key'] === WRONG_KEY && q.status === 401));
+	});
+
+	test('credential test: a JSend error inside a 200 is refused with the message of its code', async () => {
+		for (const [code, text] of [
+			[1, 'Wrong credentials'],
+			[100, 'Source IP is not allowed'],
+		]) {
+			const jsend = { status: 'error', message: text, code };
+			const refused = await capture(() => server.testCredential(cred.apiKey), [{ path: '/services/sms/credit', status: 200, body: jsend }]);
+			assert.deepEqual(refused.result, { status: 'Error', message: jsendRuleMessage(code) }, `code ${code}`);
+			assert.deepEqual(
+				refused.requests.map((q) => [q.method, q.path, q.status]),
+				[['GET', '/services/sms/credit', 200]],
+			);
+		}
+		assert.ok(jsendRuleMessage(1).startsWith(`${STATUS_TEXTS[401].what} (HTTP 200), error code 1`), jsendRuleMessage(1));
 	});
 
 	test('credential test: a wrong Basic password is refused with the 401 message, a 403 with the IP message', async () => {

@@ -14,6 +14,15 @@ const MNP_LOOKUP_PATH = '/services/mnp/number-lookup';
 
 export type Platform = keyof typeof PLATFORM_HOSTS | 'custom';
 
+/** How the credential names each platform; error messages quote the same words. */
+export const PLATFORM_NAMES: Record<Platform, string> = {
+	wholesale: 'Wholesale (wholesale.agiletelecom.com)',
+	secure: 'Legacy (secure.agiletelecom.com)',
+	httpApi: 'Legacy, New Customers (http-api.agiletelecom.com)',
+	qlara: 'Qlara (lora-api.agiletelecom.com)',
+	custom: 'Custom URL',
+};
+
 /**
  * `agile`: the legacy/wholesale REST family (`/services/…`).
  * `qlara`: lora-api, where the same `messages[]` format lives under `/api/services/…`.
@@ -21,8 +30,13 @@ export type Platform = keyof typeof PLATFORM_HOSTS | 'custom';
 export type ApiFormat = 'agile' | 'qlara';
 
 export interface Endpoints {
+	platform: Platform;
 	/** The host root every path below is appended to, without a trailing slash. */
 	baseUrl: string;
+	/**
+	 * Also tells whether the account is a Qlara account: `qlara` for the Qlara platform and for a custom URL
+	 * whose API Format is Qlara (see `qlaraAccount`).
+	 */
 	format: ApiFormat;
 	/** `messages[]` batch send (wholesale, legacy hosts, or Qlara's legacy format). */
 	batchSend: string;
@@ -65,20 +79,22 @@ function trimSlashes(url: string): string {
 }
 
 export function resolveEndpoints(credentials: ICredentialDataDecryptedObject): Endpoints {
-	const platform = (credentials.platform as Platform | undefined) ?? 'wholesale';
+	// The credential's default; an unknown value (a hand-edited export) is read the same way.
+	const platform = Object.keys(PLATFORM_NAMES).includes(String(credentials.platform)) ? (credentials.platform as Platform) : 'wholesale';
 	let baseUrl: string;
 	let format: ApiFormat;
 	if (platform === 'custom') {
 		baseUrl = trimSlashes(String(credentials.baseUrl ?? ''));
 		format = credentials.customApiFormat === 'qlara' ? 'qlara' : 'agile';
 	} else {
-		baseUrl = PLATFORM_HOSTS[platform] ?? PLATFORM_HOSTS.wholesale;
+		baseUrl = PLATFORM_HOSTS[platform];
 		format = platform === 'qlara' ? 'qlara' : 'agile';
 	}
 	// Qlara-only calls have a single production host; a custom URL (sandbox, proxy) serves them too.
 	const qlaraBaseUrl = platform === 'custom' ? baseUrl : PLATFORM_HOSTS.qlara;
 	const servicesPrefix = format === 'qlara' ? '/api/services' : '/services';
 	return {
+		platform,
 		baseUrl,
 		format,
 		batchSend: `${baseUrl}${servicesPrefix}/sms/send`,
@@ -92,4 +108,14 @@ export function resolveEndpoints(credentials: ICredentialDataDecryptedObject): E
 		// Like the Qlara-only calls: one production host, and a custom URL (sandbox, proxy) serves it too.
 		mnpLookup: `${platform === 'custom' ? baseUrl : MNP_HOST}${MNP_LOOKUP_PATH}`,
 	};
+}
+
+/**
+ * Single send, delivery status and webhook registration exist only on Qlara: a wholesale or legacy key sent there
+ * is refused with a 401 that blames the key. A custom URL counts as Qlara only with API Format "Qlara": the format
+ * is how the credential says which Agile Telecom API sits behind the URL (a proxy of a wholesale account has no
+ * Qlara endpoints, even though the bundled sandbox happens to serve every path on one host).
+ */
+export function qlaraAccount(endpoints: Endpoints): boolean {
+	return endpoints.format === 'qlara';
 }

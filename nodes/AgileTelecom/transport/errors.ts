@@ -88,8 +88,13 @@ const OTHER_ERROR: StatusText = {
 	todo: 'Check the provider message below; if it persists, contact Agile Telecom support with the time of the request.',
 };
 
-export function statusText(status: number): StatusText {
-	return STATUS_TEXTS[status] ?? (status >= 500 ? SERVER_ERROR : OTHER_ERROR);
+/**
+ * What happened and what to do for a status. `read`: the request only reads (credit, status, lookup), so after a
+ * timeout or a 5xx nothing may have been sent, and the send-oriented advice does not apply.
+ */
+export function statusText(status: number, read = false): StatusText {
+	const text = STATUS_TEXTS[status] ?? (status >= 500 ? SERVER_ERROR : OTHER_ERROR);
+	return read && (status === 408 || status >= 500) ? { ...text, todo: READ_NOT_COMPLETED } : text;
 }
 
 /** Legacy JSend `code` values (agile-api.md §3.4), with what to do where it is not obvious. */
@@ -201,9 +206,9 @@ export function apiError(node: INode, failureInput: ApiFailure): NodeApiError {
 		failure ??= { cause: 'temporarily-unavailable' };
 		httpCode = f.networkCode ?? 'ECONNERROR';
 	} else {
-		const text = statusText(f.status);
+		const text = statusText(f.status, f.read);
 		what = `${text.what} (HTTP ${f.receivedStatus ?? f.status})`;
-		todo = f.read && (f.status === 408 || f.status >= 500) ? READ_NOT_COMPLETED : text.todo;
+		todo = text.todo;
 		failure ??= text.failure;
 		httpCode = String(f.status);
 		if (jsend) what += `, error code ${code}: ${jsend.meaning}`;

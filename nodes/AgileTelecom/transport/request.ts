@@ -9,7 +9,7 @@ import type {
 } from 'n8n-workflow';
 import { NodeOperationError, sleep } from 'n8n-workflow';
 
-import { resolveEndpoints, baseUrlProblem, type Endpoints } from './endpoints';
+import { PLATFORM_NAMES, qlaraAccount, resolveEndpoints, baseUrlProblem, type Endpoints } from './endpoints';
 import { NEVER_CONNECTED_CODES, apiError, jsendStatus } from './errors';
 import { backoffDelay, formatWait, serverRequestedWait, type RetrySettings, DEFAULT_RETRY } from './retry';
 
@@ -83,16 +83,44 @@ export async function getConnection(ctx: AgileContext): Promise<Connection> {
 	return { endpoints, secrets };
 }
 
+/**
+ * Refuses a Qlara-only operation on a credential of another platform, before any request: the wrong key would
+ * otherwise reach lora-api.agiletelecom.com and come back as a 401 about the key. `operation` is what the user
+ * chose, as the editor shows it, e.g. 'Send (Qlara)'.
+ */
+export function requireQlara(ctx: AgileContext, connection: Connection, operation: string): void {
+	const { endpoints } = connection;
+	if (qlaraAccount(endpoints)) return;
+	const configured =
+		endpoints.platform === 'custom'
+			? `${PLATFORM_NAMES.custom} with API Format "Agile Telecom REST"`
+			: `the ${PLATFORM_NAMES[endpoints.platform]} platform`;
+	throw new NodeOperationError(
+		ctx.getNode(),
+		`${operation} needs a Qlara account, but the Agile Telecom API credential is set to ${configured}`,
+		{
+			description:
+				'Send (Qlara), Get Status and the automatic webhook registration exist only on Qlara (lora-api.agiletelecom.com). Nothing was sent. If the account is a Qlara account, edit the credential: set Platform to Qlara (or, for a Custom URL in front of a Qlara account, set API Format to Qlara). Wholesale and legacy accounts send with SMS → Send Batch (Wholesale) and receive delivery reports when the trigger\'s URL is pasted in the portal.',
+		},
+	);
+}
+
 function cancelSignal(ctx: AgileContext): AbortSignal | undefined {
 	return 'getExecutionCancelSignal' in ctx ? ctx.getExecutionCancelSignal() : undefined;
 }
 
-/** The Node.js network code (ECONNREFUSED …) anywhere in the error's cause chain, if there is one. */
+/**
+ * The Node.js network code (ECONNREFUSED …) anywhere in the error's cause chain, if there is one. n8n's
+ * NodeApiError also keeps it as `httpCode`, which is all there is on n8n 1.x: its errors lose their `cause` (a
+ * class field of n8n-workflow 1.120's ExecutionBaseError overwrites it), and without the code a refused
+ * connection would pass for one that broke after sending.
+ */
 function networkCodeOf(error: unknown): string | undefined {
 	let current: unknown = error;
 	for (let depth = 0; depth < 5 && current && typeof current === 'object'; depth++) {
-		const code = (current as { code?: unknown }).code;
-		if (typeof code === 'string' && /^E[A-Z_]+$/.test(code)) return code;
+		for (const code of [(current as { code?: unknown }).code, (current as { httpCode?: unknown }).httpCode]) {
+			if (typeof code === 'string' && /^E[A-Z_]+$/.test(code)) return code;
+		}
 		current = (current as { cause?: unknown }).cause;
 	}
 	const message = error instanceof Error ? error.message : String(error);

@@ -1,7 +1,7 @@
 import type { IDataObject, IHookFunctions, JsonObject } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
-import { agileRequest, getConnection, type Connection } from '../../AgileTelecom/transport/request';
+import { agileRequest, getConnection, requireQlara, type Connection } from '../../AgileTelecom/transport/request';
 import { DEFAULT_RETRY, type RetrySettings } from '../../AgileTelecom/transport/retry';
 import { expectedToken } from './settings';
 import { callbackUrlWithToken, fingerprint, withoutQuery } from './token';
@@ -156,6 +156,8 @@ function webhookFrom(body: unknown): RegisteredWebhook | undefined {
 }
 
 async function readRegistered(ctx: IHookFunctions, connection: Connection): Promise<RegisteredWebhook | undefined> {
+	// Every registration step reads first, so this is the one place that refuses a non-Qlara credential.
+	requireQlara(ctx, connection, 'Register Webhook Automatically (Qlara)');
 	const response = await agileRequest(ctx, connection, {
 		method: 'GET',
 		url: connection.endpoints.qlaraDeliveryWebhook,

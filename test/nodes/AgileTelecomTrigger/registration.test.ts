@@ -11,10 +11,14 @@ const TOKEN = 'example-token-7f3a9c1e';
 
 const sandbox = useSandbox({ webhookMode: 'conflict' });
 
+/** Registration needs a Qlara account: the sandbox stands in for one through a custom URL with API Format Qlara. */
+const qlaraCredentials = (overrides: Parameters<typeof sandboxCredentials>[1] = {}) =>
+	sandboxCredentials(sandbox.url, { customApiFormat: 'qlara', ...overrides });
+
 function triggerWith(parameters: INodeParameters, options: Partial<TriggerWorkflowOptions> = {}) {
 	return createTriggerWorkflow({
 		parameters: { events: ['delivered'], authentication: 'none', registerWebhook: true, ...parameters },
-		credentials: sandboxCredentials(sandbox.url),
+		credentials: qlaraCredentials(),
 		...options,
 	});
 }
@@ -92,7 +96,7 @@ describe('Qlara webhook registration (checkExists / create / delete against the 
 		const t = createTriggerWorkflow({
 			parameters: { events: ['delivered'], registerWebhook: true, secretToken: 'tok-123' },
 			typeVersion: 1,
-			credentials: sandboxCredentials(sandbox.url),
+			credentials: qlaraCredentials(),
 		});
 		await t.activate();
 		expect(sandbox.webhook?.callbackUrl).toBe(`${PRODUCTION_URL}?token=tok-123`);
@@ -121,7 +125,7 @@ describe('Qlara webhook registration (checkExists / create / delete against the 
 	it('deactivation still removes its webhook when the token can no longer be read', async () => {
 		const options: TriggerWorkflowOptions = {
 			parameters: { events: ['delivered'], authentication: 'tokenCredential', registerWebhook: true },
-			credentials: sandboxCredentials(sandbox.url),
+			credentials: qlaraCredentials(),
 			webhookCredentials: { token: TOKEN },
 		};
 		const t = createTriggerWorkflow(options);
@@ -212,7 +216,7 @@ describe('Qlara webhook registration (checkExists / create / delete against the 
 	});
 
 	it('a 401 from Qlara fails activation with the mapped credential error', async () => {
-		const t = triggerWith({}, { credentials: sandboxCredentials(sandbox.url, { apiKey: 'wrong-key' }) });
+		const t = triggerWith({}, { credentials: qlaraCredentials({ apiKey: 'wrong-key' }) });
 		await expect(t.activate()).rejects.toMatchObject({ httpCode: '401', name: 'NodeApiError' });
 		expect(sandbox.requestsTo(PATH, 'POST')).toHaveLength(0);
 	});

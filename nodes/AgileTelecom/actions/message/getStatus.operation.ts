@@ -5,7 +5,7 @@ import { getRetrySettings } from '../../descriptions/retry';
 import { mapWithConcurrency } from '../../helpers/concurrency';
 import { UNDOCUMENTED_STATUS, statusFromName } from '../../helpers/deliveryStatus';
 import { invalidField, splitList } from '../../helpers/validation';
-import { agileRequest, type Connection } from '../../transport/request';
+import { agileRequest, requireQlara, type Connection } from '../../transport/request';
 import type { RetrySettings } from '../../transport/retry';
 import { prepareItems, toItemError, type OperationResult } from '../outcome';
 
@@ -258,6 +258,7 @@ export async function execute(
 	items: INodeExecutionData[],
 	connection: Connection,
 ): Promise<OperationResult> {
+	requireQlara(this, connection, 'Get Status');
 	const node = this.getNode();
 	const continueOnFail = this.continueOnFail();
 	const { valid, outcomes } = prepareItems(this, items.length, (i): ItemPlan | NodeOperationError => {

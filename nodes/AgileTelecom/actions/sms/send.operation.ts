@@ -15,7 +15,7 @@ import { RateLimiter } from '../../helpers/rateLimiter';
 import { checkBody, checkDestinations, checkSender, invalidField } from '../../helpers/validation';
 import { asText, clampInteger, isObject } from '../../helpers/values';
 import { failsEveryRequest, isTransientRefusal, mayHaveBeenSent, redactDeep, refusalError } from '../../transport/errors';
-import { agileRequest, type AgileResponse, type Connection, type RequestPacer } from '../../transport/request';
+import { agileRequest, requireQlara, type AgileResponse, type Connection, type RequestPacer } from '../../transport/request';
 import { backoffDelay, type RetrySettings } from '../../transport/retry';
 import { RunLedger, runScope } from '../ledger';
 import { prepareItems, toItemError, type ItemOutcome, type OperationResult } from '../outcome';
@@ -353,6 +353,7 @@ export async function execute(
 	items: INodeExecutionData[],
 	connection: Connection,
 ): Promise<OperationResult> {
+	requireQlara(this, connection, 'Send (Qlara)');
 	const settings = readSettings(this);
 	const scope = runScope(this);
 	const { valid, outcomes } = prepareItems(this, items.length, itemPreparer(this, items, settings, new IdSource(scope)));

@@ -25,7 +25,8 @@ afterEach(() => {
 	sandbox.configure({ batchShape: 'results', qlaraShape: 'sms', qlaraChannel: 'sms', rejections: {} });
 });
 
-const credentials = () => ({ agileTelecomApi: sandboxCredentials(sandbox.url) });
+/** Send Batch on a wholesale-format custom URL, Send (Qlara) on a Qlara-format one: what each needs. */
+const credentials = (format: 'agile' | 'qlara' = 'agile') => ({ agileTelecomApi: sandboxCredentials(sandbox.url, { customApiFormat: format }) });
 const threeItems = [
 	{ to: FIRST, text: 'Your order shipped' },
 	{ to: BLACKLISTED, text: 'Your order shipped' },
@@ -96,7 +97,7 @@ describe("n8n's Retry On Fail never resends an accepted SMS", () => {
 
 	test('Send (Qlara): the first and third numbers get it once each; the error lists both message IDs', async () => {
 		sandbox.setRejections({ [BLACKLISTED]: 403 });
-		const run = await runWorkflow({ node: qlaraNode({}, RETRY_ON_FAIL), credentials: credentials(), items: threeItems });
+		const run = await runWorkflow({ node: qlaraNode({}, RETRY_ON_FAIL), credentials: credentials('qlara'), items: threeItems });
 
 		expect(run.status).toBe('error');
 		expect(deliveredTo()).toEqual({ [FIRST]: 1, [THIRD]: 1 });
@@ -122,7 +123,7 @@ describe("n8n's Retry On Fail never resends an accepted SMS", () => {
 		]) {
 			sandbox.reset();
 			sandbox.setRejections({ [BLACKLISTED]: 403 });
-			const run = await runWorkflow({ node, credentials: credentials(), items });
+			const run = await runWorkflow({ node, credentials: credentials(node.parameters.operation === 'send' ? 'qlara' : 'agile'), items });
 
 			expect(run.status).toBe('success');
 			expect(deliveredTo()).toEqual({ [FIRST]: 1, [THIRD]: 1 });
@@ -201,7 +202,7 @@ describe('continue-on-fail: every item comes out, accepted ones with their resul
 		for (const node of [batchNode({ rejectedDestinations: 'output' }), qlaraNode({ rejectedDestinations: 'output' })]) {
 			sandbox.reset();
 			sandbox.setRejections({ [BLACKLISTED]: 403 });
-			const run = await runWorkflow({ node, credentials: credentials(), items: threeItems });
+			const run = await runWorkflow({ node, credentials: credentials(node.parameters.operation === 'send' ? 'qlara' : 'agile'), items: threeItems });
 			expect(run.status).toBe('success');
 			expect(run.output?.map((o) => o.json.accepted)).toEqual([true, false, true]);
 			expect(run.output?.[1].json).not.toHaveProperty('error');
@@ -233,7 +234,7 @@ describe('never claim acceptance the server did not state', () => {
 		['a result without a verdict', { results: { sms: { parts: 1 } } }, null, 'without saying whether the SMS was accepted'],
 	])('Send (Qlara), a 2xx with %s: accepted null and a warning', async (_name, body, accepted, warning) => {
 		sandbox.injectFaults([{ method: 'POST', path: QLARA_PATH, status: 200, accept: true, body }]);
-		const run = await runWorkflow({ node: qlaraNode(), credentials: credentials(), items: [threeItems[0]] });
+		const run = await runWorkflow({ node: qlaraNode(), credentials: credentials('qlara'), items: [threeItems[0]] });
 
 		expect(run.status).toBe('success');
 		expect(run.output?.[0].json.accepted).toBe(accepted);
@@ -246,7 +247,7 @@ describe('never claim acceptance the server did not state', () => {
 		sandbox.setRejections({ [BLACKLISTED]: 403 });
 		const output = await executeBare({
 			node: qlaraNode({}, { onError: 'continueRegularOutput' }),
-			credentials: credentials(),
+			credentials: credentials('qlara'),
 			items: [threeItems[0], threeItems[1]],
 		});
 		expect(output?.[0][0].json).toMatchObject({ accepted: true, channel: 'rcs' });
@@ -258,7 +259,7 @@ describe('never claim acceptance the server did not state', () => {
 
 	test('Send (Qlara): {"rcs": {"accepted": false}} is a refusal, not an acceptance', async () => {
 		sandbox.injectFaults([{ method: 'POST', path: QLARA_PATH, status: 200, body: { messageId: 'x', results: { rcs: { accepted: false } } } }]);
-		const error = await executeBare({ node: qlaraNode(), credentials: credentials(), items: [threeItems[0]] }).catch((e: unknown) => e);
+		const error = await executeBare({ node: qlaraNode(), credentials: credentials('qlara'), items: [threeItems[0]] }).catch((e: unknown) => e);
 		expect(error).toBeInstanceOf(NodeApiError);
 		expect((error as NodeApiError).message).toBe(`Item 1: Agile Telecom did not accept the SMS to ${FIRST}: no reason given`);
 	});
@@ -299,7 +300,7 @@ describe('destinations refused for a transient reason inside a 200 are resent wi
 
 	test.each([429, 500])('Send (Qlara): a %i inside the answer is resent with the same body and message ID', async (status) => {
 		sandbox.setRejections({ [FIRST]: { status, times: 1 } });
-		const run = await runWorkflow({ node: qlaraNode({ retry: FAST_RETRY }), credentials: credentials(), items: [threeItems[0]] });
+		const run = await runWorkflow({ node: qlaraNode({ retry: FAST_RETRY }), credentials: credentials('qlara'), items: [threeItems[0]] });
 
 		expect(run.status).toBe('success');
 		const [first, second, ...more] = sandbox.requestsTo(QLARA_PATH).map((r) => r.body);

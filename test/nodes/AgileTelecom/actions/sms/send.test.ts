@@ -20,7 +20,8 @@ afterEach(() => {
 	sandbox.configure({ qlaraShape: 'sms', qlaraChannel: 'sms', rateLimit: undefined, latencyMs: 0, rejections: {} });
 });
 
-const credentials = () => ({ agileTelecomApi: sandboxCredentials(sandbox.url) });
+// Send (Qlara) needs a Qlara account: the sandbox stands in for one through a custom URL in the Qlara format.
+const credentials = () => ({ agileTelecomApi: sandboxCredentials(sandbox.url, { customApiFormat: 'qlara' }) });
 
 /** Destination and body come from each item, as in a real workflow. */
 function params(extra: INodeParameters = {}): INodeParameters {
