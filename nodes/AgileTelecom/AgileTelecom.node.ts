@@ -14,7 +14,9 @@ export class AgileTelecom implements INodeType {
 		name: 'agileTelecom',
 		icon: { light: 'file:agileTelecom.svg', dark: 'file:agileTelecom.dark.svg' },
 		group: ['output'],
-		version: 1,
+		// 1.1: Cost and List Hygiene starts with Smart Encoding on and Max Parts 6 (version 1 workflows are unchanged).
+		version: [1, 1.1],
+		defaultVersion: 1.1,
 		subtitle: '={{ $parameter["operation"] + ": " + $parameter["resource"] }}',
 		description:
 			'Send SMS through Agile Telecom (one by one through Qlara, or in wholesale batches), read the account credit and the delivery status of sent messages, and look up the mobile operator of a number (MNP)',

@@ -1,4 +1,4 @@
-import type { INodeProperties } from 'n8n-workflow';
+import type { INodeParameters, INodeProperties } from 'n8n-workflow';
 
 /** What the send operations do with a destination Agile Telecom refuses inside a 2xx answer. */
 export type RefusalMode = 'fail' | 'output';
@@ -52,4 +52,61 @@ export function dataModeField(operation: string, fields: string): INodePropertie
 		],
 		default: 'defineBelow',
 	};
+}
+
+/** What "Cost and List Hygiene" holds when a node of version 1.1 or later is added: Smart Encoding and a part cap. */
+export const HYGIENE_DEFAULTS = { smartEncoding: true, maxParts: 6 } as const;
+
+/**
+ * "Cost and List Hygiene", shared by both send operations. A property per node version (n8n's way to change a
+ * default): nodes added from version 1.1 on start with Smart Encoding on and Max Parts 6, while workflows saved with
+ * version 1 keep sending exactly what they sent before.
+ */
+export function hygieneFields(operations: string[]): INodeProperties[] {
+	const field = (versions: Array<number | { _cnd: { gte: number } }>): INodeProperties => ({
+		displayName: 'Cost and List Hygiene',
+		name: 'hygiene',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		displayOptions: { show: { resource: ['sms'], operation: operations, '@version': versions } },
+		options: [
+			{
+				displayName: 'Default Country Code',
+				name: 'defaultCountryCode',
+				type: 'string',
+				default: '',
+				placeholder: '39',
+				description:
+					'Calling code given to numbers written without + or 00 (3351234567 → +393351234567 with 39). Without it such numbers are refused, never guessed. A trunk 0 is dropped, except where it is part of the number (Italy, San Marino, the Vatican); (0) in +39 (0) 335… is removed.',
+			},
+			{
+				displayName: 'Max Parts',
+				name: 'maxParts',
+				type: 'number',
+				typeOptions: { minValue: 0 },
+				default: 6,
+				description:
+					'An item whose text needs more SMS parts than this fails before anything is sent (every part is billed). 0 means no limit.',
+			},
+			{
+				displayName: 'Skip Repeated Destinations',
+				name: 'skipRepeatedDestinations',
+				type: 'boolean',
+				default: false,
+				description:
+					'Whether a number that already gets the same text from an earlier item of this run is skipped (reported in the output) instead of receiving it twice',
+			},
+			{
+				displayName: 'Smart Encoding',
+				name: 'smartEncoding',
+				type: 'boolean',
+				default: true,
+				description:
+					'Whether look-alike characters (curly quotes, dashes, …, special spaces) are replaced by their GSM-7 equivalents when they are all that makes a text Unicode, so it is sent at 160 characters per part instead of 70. Text with emoji or other real non-GSM characters is left alone.',
+			},
+		],
+	});
+	const defaults: INodeParameters = { ...HYGIENE_DEFAULTS };
+	return [field([1]), { ...field([{ _cnd: { gte: 1.1 } }]), default: defaults }];
 }

@@ -152,7 +152,10 @@ export type Checked<T> = { value: T; problem?: undefined } | { problem: string; 
  * (and be billed twice), so repeats are dropped and reported. `kept` are the positions (in the list as given) of the
  * numbers kept, so a list of IDs given alongside can drop the same positions.
  */
-export function checkDestinations(value: unknown): Checked<{ numbers: string[]; repeated: string[]; given: number; kept: number[] }> {
+export function checkDestinations(
+	value: unknown,
+	defaultCountryCode?: string,
+): Checked<{ numbers: string[]; repeated: string[]; given: number; kept: number[] }> {
 	const raw = splitList(value);
 	if (raw.length === 0) return { problem: 'at least one phone number is required' };
 	const numbers: string[] = [];
@@ -160,7 +163,7 @@ export function checkDestinations(value: unknown): Checked<{ numbers: string[]; 
 	const kept: number[] = [];
 	const seen = new Set<string>();
 	for (let k = 0; k < raw.length; k++) {
-		const { number, problem } = normalizePhoneNumber(raw[k]);
+		const { number, problem } = normalizePhoneNumber(raw[k], defaultCountryCode);
 		if (!number) return { problem: problem ?? `"${raw[k]}" is not a phone number` };
 		if (seen.has(number)) {
 			repeated.push(number);

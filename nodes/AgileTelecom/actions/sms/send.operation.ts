@@ -6,12 +6,13 @@ import type { RefusalMode } from '../../descriptions/send';
 import { hexProblem } from '../../helpers/batch';
 import { mapWithConcurrency } from '../../helpers/concurrency';
 import { checkSchedule } from '../../helpers/dates';
-import { segmentSms } from '../../helpers/encoding';
+import { segmentSms, udhLengthProblem, udhOctets } from '../../helpers/encoding';
 import { IdSource } from '../../helpers/ids';
 import { fieldReader, parameterReader, readField, type ItemReader } from '../../helpers/parameters';
 import { fillMergeFields, fillPlaceholders } from '../../helpers/placeholders';
 import { readQlaraResponse, reasonText, refusalCode, type QlaraResult, type QlaraSendBody, type QlaraSendResponse } from '../../helpers/qlara';
 import { RateLimiter } from '../../helpers/rateLimiter';
+import type { SmartEncodingReport } from '../../helpers/smartEncoding';
 import { checkBody, checkDestinations, checkSender, invalidField } from '../../helpers/validation';
 import { asText, clampInteger, isObject } from '../../helpers/values';
 import { failsEveryRequest, isTransientRefusal, mayHaveBeenSent, redactDeep, refusalError } from '../../transport/errors';
@@ -19,6 +20,7 @@ import { agileRequest, requireQlara, type AgileResponse, type Connection, type R
 import { backoffDelay, type RetrySettings } from '../../transport/retry';
 import { RunLedger, runScope } from '../ledger';
 import { prepareItems, toItemError, type ItemOutcome, type OperationResult } from '../outcome';
+import { applySmartEncoding, partsProblem, readHygiene, RepeatFilter, skippedJson, type Hygiene } from './hygiene';
 import { DEFAULT_MAX_CONCURRENCY, DEFAULT_MAX_REQUESTS_PER_SECOND, QLARA_INPUT_FIELDS } from './send.description';
 
 export { DEFAULT_MAX_CONCURRENCY, DEFAULT_MAX_REQUESTS_PER_SECOND, description } from './send.description';
@@ -31,6 +33,7 @@ interface SendSettings {
 	refusalMode: RefusalMode;
 	retry: RetrySettings;
 	timeZone: string;
+	hygiene: Hygiene;
 }
 
 function readSettings(ctx: IExecuteFunctions): SendSettings {
@@ -42,6 +45,7 @@ function readSettings(ctx: IExecuteFunctions): SendSettings {
 		refusalMode: ctx.getNodeParameter('rejectedDestinations', 0, 'fail') === 'output' ? 'output' : 'fail',
 		retry: getRetrySettings(ctx),
 		timeZone: ctx.getTimezone(),
+		hygiene: readHygiene(ctx),
 	};
 }
 
@@ -130,59 +134,102 @@ interface Prepared {
 	body: QlaraSendBody;
 	finalText: string;
 	warnings: string[];
+	smartEncoding?: SmartEncodingReport;
+	/** Set when Skip Repeated Destinations leaves this item out: the item that already sends the same text. */
+	sameAsItem?: number;
 }
 
-/** Validates one item into the request body it will send, or says which field is wrong. */
-function itemPreparer(
-	ctx: IExecuteFunctions,
-	items: INodeExecutionData[],
-	settings: SendSettings,
-	ids: IdSource,
-): (itemIndex: number) => Prepared | NodeOperationError {
-	const node = ctx.getNode();
-	const { read, label, options } = smsReaders(ctx, items);
-	const owners = new Map<string, number>();
-	return (i) => {
-		const fail = (field: string, problem: string) => invalidField(node, i, field, problem);
-		const opts = options(i) as IDataObject;
-		const destination = checkDestinations(read.destination(i));
-		if (destination.problem !== undefined) return fail(label.destination, destination.problem);
-		if (destination.value.given > 1) return fail(label.destination, 'one number per item (use Send Batch for lists)');
+type Problem = { field: Field | 'udhData'; problem: string };
+
+/**
+ * Validates items into the request bodies they will send, in input order, one named step per concern. Nothing is
+ * sent before every item passed; the run-wide checks (message IDs used twice, repeated numbers) see the items in
+ * that order.
+ */
+class ItemPreparer {
+	private readonly readers: SmsReaders;
+	private readonly owners = new Map<string, number>();
+	private readonly repeats: RepeatFilter;
+
+	constructor(
+		private readonly ctx: IExecuteFunctions,
+		private readonly items: INodeExecutionData[],
+		private readonly settings: SendSettings,
+		private readonly ids: IdSource,
+	) {
+		this.readers = smsReaders(ctx, items);
+		this.repeats = new RepeatFilter(settings.hygiene.skipRepeated);
+	}
+
+	prepare(i: number): Prepared | NodeOperationError {
+		const { read, label } = this.readers;
+		const fail = ({ field, problem }: Problem) => invalidField(this.ctx.getNode(), i, field === 'udhData' ? 'UDH Data' : label[field], problem);
+		const opts = this.readers.options(i) as IDataObject;
+		const destination = checkDestinations(read.destination(i), this.settings.hygiene.defaultCountryCode);
+		if (destination.problem !== undefined) return fail({ field: 'destination', problem: destination.problem });
+		if (destination.value.given > 1) return fail({ field: 'destination', problem: 'one number per item (use Send Batch for lists)' });
 		const [number] = destination.value.numbers;
 		const sender = checkSender(read.sender(i));
-		if (sender.problem !== undefined) return fail(label.sender, sender.problem);
-		const text = checkBody(read.body(i));
-		if (text.problem !== undefined) return fail(label.body, text.problem);
+		if (sender.problem !== undefined) return fail({ field: 'sender', problem: sender.problem });
+
+		const messageId = asText(read.messageId(i))?.trim() || this.ids.uuid('item', i, number);
+		const owner = this.owners.get(messageId);
+		if (owner !== undefined) return fail({ field: 'messageId', problem: `"${messageId}" is already the ID of item ${owner + 1}; every SMS needs its own ID` });
+		this.owners.set(messageId, i);
+
+		const body: QlaraSendBody = { destination: number, sender: sender.value, body: '', messageId };
+		const text = this.text(i, opts, body);
+		if ('problem' in text) return fail(text);
+		const problem = completeBody(body, i, opts, read, this.settings.timeZone);
+		if (problem) return fail(problem);
+		const sameAsItem = this.repeats.earlier(number, text.finalText);
+		this.repeats.add([number], text.finalText, i);
+		return { itemIndex: i, body, ...text, ...(sameAsItem !== undefined ? { sameAsItem } : {}) };
+	}
+
+	/**
+	 * The body and placeholders to send, and the text the handset will show: merge fields filled here, or
+	 * placeholders left to Qlara; then Smart Encoding and the Max Parts check on that final text.
+	 */
+	private text(i: number, opts: IDataObject, body: QlaraSendBody): Pick<Prepared, 'finalText' | 'warnings' | 'smartEncoding'> | Problem {
+		const { read } = this.readers;
+		const checked = checkBody(read.body(i));
+		if (checked.problem !== undefined) return { field: 'body', problem: checked.problem };
 		const placeholders = placeholderValues(read.placeholders(i));
-		if ('problem' in placeholders) return fail(label.placeholders, placeholders.problem);
-
-		const messageId = asText(read.messageId(i))?.trim() || ids.uuid('item', i, number);
-		const owner = owners.get(messageId);
-		if (owner !== undefined) return fail(label.messageId, `"${messageId}" is already the ID of item ${owner + 1}; every SMS needs its own ID`);
-		owners.set(messageId, i);
-
-		const body: QlaraSendBody = { destination: number, sender: sender.value, body: text.value, messageId };
+		if ('problem' in placeholders) return { field: 'placeholders', problem: placeholders.problem };
+		const { values } = placeholders;
 		let finalText: string;
 		let warnings: string[] = [];
 		if (opts.mergeFields === true) {
 			// Filled here, not by Qlara: the SMS leaves fully written, so a missing value fails before sending and
 			// the parts are counted on the real text, exactly as Send Batch does.
-			const { values } = placeholders;
-			const filled = fillMergeFields(text.value, (name) => (Object.prototype.hasOwnProperty.call(values, name) ? values[name] : readField(items[i].json, name)));
+			const filled = fillMergeFields(checked.value, (name) => (Object.prototype.hasOwnProperty.call(values, name) ? values[name] : readField(this.items[i].json, name)));
 			if (filled.missing !== undefined) {
-				return fail(label.body, `the item has no text field "${filled.missing}" for {${filled.missing}} (Merge Fields is on)`);
+				return { field: 'body', problem: `the item has no text field "${filled.missing}" for {${filled.missing}} (Merge Fields is on)` };
 			}
 			body.body = finalText = filled.text;
 		} else {
-			if (Object.keys(placeholders.values).length > 0) body.placeholders = placeholders.values;
-			const filled = fillPlaceholders(text.value, placeholders.values);
+			const filled = fillPlaceholders(checked.value, values);
+			body.body = checked.value;
+			if (Object.keys(values).length > 0) body.placeholders = values;
 			finalText = filled.text;
 			warnings = filled.missing.map((name) => `The body uses {${name}} but no placeholder "${name}" is given: it is sent as written`);
 		}
-		const problem = completeBody(body, i, opts, read, settings.timeZone);
-		if (problem) return fail(problem.field === 'udhData' ? 'UDH Data' : label[problem.field], problem.problem);
-		return { itemIndex: i, body, finalText, warnings };
-	};
+		const udhData = asText(opts.udhData)?.trim();
+		const udhIssue = udhData ? (hexProblem(udhData) ?? udhLengthProblem(udhData)) : undefined;
+		if (udhIssue) return { field: 'udhData', problem: udhIssue };
+		const segment = { udhOctets: udhData ? udhOctets(udhData) : 0 };
+		const smart = applySmartEncoding(finalText, this.settings.hygiene, segment);
+		if (smart.text !== finalText) {
+			// Smart Encoding works on the text the handset shows, so it is sent written out, without placeholders.
+			body.body = finalText = smart.text;
+			delete body.placeholders;
+		}
+		const { encoding, parts } = segmentSms(finalText, segment);
+		const tooMany = partsProblem(parts, encoding, this.settings.hygiene);
+		if (tooMany) return { field: 'body', problem: tooMany };
+		return { finalText, warnings, smartEncoding: smart.report };
+	}
 }
 
 /** The optional fields of the body; returns the first that is wrong. */
@@ -192,7 +239,7 @@ function completeBody(
 	opts: IDataObject,
 	read: Record<Field, ItemReader>,
 	timeZone: string,
-): { field: Field | 'udhData'; problem: string } | undefined {
+): Problem | undefined {
 	const campaignId = asText(read.campaignId(i))?.trim();
 	if (campaignId && campaignId.length > CAMPAIGN_ID_MAX) {
 		return { field: 'campaignId', problem: `has ${campaignId.length} characters; at most ${CAMPAIGN_ID_MAX} are allowed` };
@@ -202,11 +249,7 @@ function completeBody(
 	if (scheduled.problem !== undefined) return { field: 'scheduledDate', problem: scheduled.problem };
 	if (scheduled.value !== undefined) body.scheduledDate = scheduled.value;
 	const udhData = asText(opts.udhData)?.trim();
-	if (udhData) {
-		const problem = hexProblem(udhData);
-		if (problem) return { field: 'udhData', problem };
-		body.udhData = udhData;
-	}
+	if (udhData) body.udhData = udhData;
 	for (const flag of ['simulation', 'enableNotification', 'skipRcsOverride'] as const) {
 		if (opts[flag] !== undefined) body[flag] = Boolean(opts[flag]);
 	}
@@ -216,7 +259,7 @@ function completeBody(
 function outputJson(item: Prepared, result: QlaraResult, response: unknown): IDataObject {
 	const { body } = item;
 	const sent = response as QlaraSendResponse | undefined;
-	const segmentation = segmentSms(item.finalText);
+	const segmentation = segmentSms(item.finalText, { udhOctets: body.udhData ? udhOctets(body.udhData) : 0 });
 	const json: IDataObject = {
 		messageId: body.messageId,
 		destination: body.destination,
@@ -235,6 +278,7 @@ function outputJson(item: Prepared, result: QlaraResult, response: unknown): IDa
 	if (typeof sent?.messageId === 'string' && sent.messageId !== body.messageId) json.providerMessageId = sent.messageId;
 	if (body.campaignId !== undefined) json.campaignId = body.campaignId;
 	if (body.scheduledDate !== undefined) json.scheduledDate = body.scheduledDate;
+	if (item.smartEncoding) json.smartEncoding = item.smartEncoding as unknown as IDataObject;
 	const warnings = [...item.warnings, ...(result.warning ? [result.warning] : [])];
 	if (warnings.length > 0) json.warnings = warnings;
 	return json;
@@ -356,12 +400,15 @@ export async function execute(
 	requireQlara(this, connection, 'Send (Qlara)');
 	const settings = readSettings(this);
 	const scope = runScope(this);
-	const { valid, outcomes } = prepareItems(this, items.length, itemPreparer(this, items, settings, new IdSource(scope)));
+	const preparer = new ItemPreparer(this, items, settings, new IdSource(scope));
+	const { valid, outcomes } = prepareItems(this, items.length, (i) => preparer.prepare(i));
 	const ledger = RunLedger.open(this, scope);
 	const toSend: Prepared[] = [];
 	for (const { itemIndex, value } of valid) {
 		const earlier = ledger?.get(itemIndex)?.outcome;
-		if (!earlier) toSend.push(value);
+		if (value.sameAsItem !== undefined) {
+			outcomes[itemIndex] = { json: skippedJson([{ destination: value.body.destination, sameAsItem: value.sameAsItem + 1 }]) };
+		} else if (!earlier) toSend.push(value);
 		else outcomes[itemIndex] = 'json' in earlier ? { ...earlier, json: { ...earlier.json, fromEarlierTry: true } } : earlier;
 	}
 	const sender = new QlaraSender(this, connection, settings, ledger, outcomes);

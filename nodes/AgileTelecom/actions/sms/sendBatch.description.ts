@@ -1,6 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { dataModeField, rejectedDestinationsField } from '../../descriptions/send';
+import { dataModeField, hygieneFields, rejectedDestinationsField } from '../../descriptions/send';
 import { MAX_CONCURRENCY } from '../../helpers/batch';
 
 const displayOptions = { show: { resource: ['sms'], operation: ['sendBatch'] } };
@@ -109,6 +109,7 @@ export const description: INodeProperties[] = [
 		],
 	},
 	rejectedDestinationsField(['sendBatch']),
+	...hygieneFields(['sendBatch']),
 	{
 		displayName: 'Message Options',
 		name: 'messageOptions',

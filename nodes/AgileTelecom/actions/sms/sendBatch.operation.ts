@@ -19,9 +19,11 @@ import {
 } from '../../helpers/batch';
 import { mapWithConcurrency } from '../../helpers/concurrency';
 import { checkSchedule } from '../../helpers/dates';
+import { udhLengthProblem, udhOctets } from '../../helpers/encoding';
 import { IdSource } from '../../helpers/ids';
 import { fieldReader, parameterReader, readField, type ItemReader } from '../../helpers/parameters';
 import { fillMergeFields } from '../../helpers/placeholders';
+import type { SmartEncodingReport } from '../../helpers/smartEncoding';
 import { checkBody, checkDestinations, checkSender, invalidField, splitList } from '../../helpers/validation';
 import { asText, clampInteger } from '../../helpers/values';
 import { apiError, failsEveryRequest, isTransientRefusal, mayHaveBeenSent, refusalError } from '../../transport/errors';
@@ -29,6 +31,7 @@ import { agileRequest, type AgileResponse, type Connection } from '../../transpo
 import { backoffDelay, type RetrySettings } from '../../transport/retry';
 import { RunLedger, runScope } from '../ledger';
 import { prepareItems, toItemError, type ItemOutcome, type OperationResult, type SentMessage } from '../outcome';
+import { applySmartEncoding, partsProblem, readHygiene, RepeatFilter, repeatsOf, skippedJson, type Hygiene } from './hygiene';
 import { BATCH_INPUT_FIELDS } from './sendBatch.description';
 
 export { description } from './sendBatch.description';
@@ -45,6 +48,7 @@ interface BatchSettings {
 	refusalMode: RefusalMode;
 	retry: RetrySettings;
 	timeZone: string;
+	hygiene: Hygiene;
 }
 
 /** Everything that is the same for every item, read once per execution. */
@@ -71,6 +75,7 @@ function readSettings(ctx: IExecuteFunctions): BatchSettings {
 		refusalMode: ctx.getNodeParameter('rejectedDestinations', 0, 'fail') === 'output' ? 'output' : 'fail',
 		retry: getRetrySettings(ctx),
 		timeZone: ctx.getTimezone(),
+		hygiene: readHygiene(ctx),
 	};
 }
 
@@ -130,6 +135,9 @@ interface Entry {
 	parts: number;
 	/** Numbers given twice in the item, sent once. */
 	repeated: string[];
+	/** Numbers left out because an earlier item already sends them this text (Skip Repeated Destinations). */
+	skipped: Array<{ destination: string; sameAsItem: number }>;
+	smartEncoding?: SmartEncodingReport;
 	results: Array<DestinationResult | undefined>;
 	/** The submission that first carried the item. */
 	globalId?: string;
@@ -139,77 +147,124 @@ interface Entry {
 	failure?: NodeApiError | NodeOperationError;
 }
 
-/** Validates one item into an Entry, or says which field is wrong. Nothing is sent before every item passed. */
-function entryPreparer(
-	ctx: IExecuteFunctions,
-	items: INodeExecutionData[],
-	settings: BatchSettings,
-	ids: IdSource,
-): (itemIndex: number) => Entry | NodeOperationError {
-	const node = ctx.getNode();
-	const read = messageReaders(ctx, items);
-	const { label } = read;
-	const owners = new Map<string, number>();
-	return (i) => {
-		const fail = (field: string, problem: string) => invalidField(node, i, field, problem);
-		const options = read.options(i) as IDataObject;
-		const destinations = checkDestinations(read.destinations(i));
-		if (destinations.problem !== undefined) return fail(label.destinations, destinations.problem);
+type Problem = { field: keyof MessageReaders['label'] | 'UDH Data'; problem: string };
+
+/** The text of a message as it will be sent, with its encoding and parts, or why it cannot be sent. */
+interface MessageText {
+	body: string;
+	hexBody: boolean;
+	udhData?: string;
+	encoding: BatchEncoding;
+	parts: number;
+	smartEncoding?: SmartEncodingReport;
+}
+
+/**
+ * Validates items into Entries, in input order, one named step per concern. Nothing is sent before every item
+ * passed; the run-wide checks (IDs used twice, numbers repeated across items) see the items in that order.
+ */
+class EntryPreparer {
+	private readonly read: MessageReaders;
+	private readonly owners = new Map<string, number>();
+	private readonly repeats: RepeatFilter;
+
+	constructor(
+		private readonly ctx: IExecuteFunctions,
+		private readonly items: INodeExecutionData[],
+		private readonly settings: BatchSettings,
+		private readonly ids: IdSource,
+	) {
+		this.read = messageReaders(ctx, items);
+		this.repeats = new RepeatFilter(settings.hygiene.skipRepeated);
+	}
+
+	prepare(i: number): Entry | NodeOperationError {
+		const fail = ({ field, problem }: Problem) =>
+			invalidField(this.ctx.getNode(), i, field === 'UDH Data' ? field : this.read.label[field], problem);
+		const options = this.read.options(i) as IDataObject;
+		const destinations = checkDestinations(this.read.destinations(i), this.settings.hygiene.defaultCountryCode);
+		if (destinations.problem !== undefined) return fail({ field: 'destinations', problem: destinations.problem });
 		const { numbers, repeated, given, kept } = destinations.value;
-		if (numbers.length > settings.maxDestinations) {
-			return fail(
-				label.destinations,
-				`${numbers.length} numbers are more than Max Destinations per Request (${settings.maxDestinations}). Split the list over several items, or raise that setting`,
-			);
+		if (numbers.length > this.settings.maxDestinations) {
+			const problem = `${numbers.length} numbers are more than Max Destinations per Request (${this.settings.maxDestinations}). Split the list over several items, or raise that setting`;
+			return fail({ field: 'destinations', problem });
 		}
-		const sender = checkSender(read.sender(i));
-		if (sender.problem !== undefined) return fail(label.sender, sender.problem);
+		const sender = checkSender(this.read.sender(i));
+		if (sender.problem !== undefined) return fail({ field: 'sender', problem: sender.problem });
+		const text = this.text(i, options);
+		if ('problem' in text) return fail(text);
+		const messageIds = this.messageIds(i, numbers, given, kept);
+		if (!Array.isArray(messageIds)) return fail(messageIds);
+		const scheduling = checkSchedule(this.read.scheduling(i), this.settings.timeZone);
+		if (scheduling.problem !== undefined) return fail({ field: 'scheduling', problem: scheduling.problem });
 
-		const hexBody = options.hexBody === true;
-		let body = checkBody(read.body(i));
-		if (body.problem !== undefined) return fail(label.body, body.problem);
-		if (options.mergeFields === true) {
-			const filled = fillMergeFields(body.value, (name) => readField(items[i].json, name));
-			if (filled.missing !== undefined) {
-				return fail(label.body, `the item has no text field "${filled.missing}" for {${filled.missing}} (Merge Fields is on)`);
-			}
-			body = checkBody(filled.text);
-			if (body.problem !== undefined) return fail(label.body, `${body.problem} once its merge fields are filled`);
-		}
-		if (hexBody) {
-			const problem = hexProblem(body.value);
-			if (problem) return fail(label.body, `with Hex Body on, ${problem}`);
-		}
-
-		const givenIds = splitList(read.ids(i));
-		if (givenIds.length > 0 && givenIds.length !== given) {
-			return fail(label.ids, `${givenIds.length} IDs for ${given} destinations; give exactly one ID per destination, in the same order`);
-		}
-		const messageIds = givenIds.length > 0 ? kept.map((k) => givenIds[k]) : numbers.map((n) => ids.id(settings.maxIdLen, 'item', i, n));
-		for (const id of givenIds.length > 0 ? messageIds : []) {
-			if (id.length > settings.maxIdLen) return fail(label.ids, `"${id}" is longer than Max ID Length (${settings.maxIdLen} characters)`);
-			const owner = owners.get(id);
-			if (owner !== undefined) {
-				return fail(label.ids, `"${id}" is already the ID of ${owner === i ? 'another destination of this item' : `item ${owner + 1}`}; every SMS needs its own ID`);
-			}
-			owners.set(id, i);
-		}
-
-		const message: BatchMessage = { destinations: numbers, ids: messageIds, sender: sender.value, body: body.value };
-		if (options.hexBody !== undefined) message.hexBody = hexBody;
-		const udhData = asText(options.udhData)?.trim();
-		if (udhData) {
-			const problem = hexProblem(udhData);
-			if (problem) return fail('UDH Data', problem);
-			message.udhData = udhData;
-		}
-		const scheduling = checkSchedule(read.scheduling(i), settings.timeZone);
-		if (scheduling.problem !== undefined) return fail(label.scheduling, scheduling.problem);
+		const skipped = repeatsOf(numbers, text.body, this.repeats);
+		const send = numbers.map((_, k) => k).filter((k) => !skipped.some((s) => s.destination === numbers[k]));
+		this.repeats.add(numbers, text.body, i);
+		const message: BatchMessage = {
+			destinations: send.map((k) => numbers[k]),
+			ids: send.map((k) => messageIds[k]),
+			sender: sender.value,
+			body: text.body,
+		};
+		if (options.hexBody !== undefined) message.hexBody = text.hexBody;
+		if (text.udhData) message.udhData = text.udhData;
 		if (scheduling.value !== undefined) message.scheduling = scheduling.value;
+		const { encoding, parts, smartEncoding } = text;
+		return { itemIndex: i, message, encoding, parts, repeated, skipped, smartEncoding, results: new Array(message.destinations.length) };
+	}
 
-		const { encoding, parts } = messageSegmentation(body.value, { hexBody, ...settings.segmentation });
-		return { itemIndex: i, message, encoding, parts, repeated, results: new Array(numbers.length) };
-	};
+	/** Body (merge fields filled, smart encoding applied), UDH, encoding and parts, and the Max Parts check. */
+	private text(i: number, options: IDataObject): MessageText | Problem {
+		const { hygiene, segmentation } = this.settings;
+		const hexBody = options.hexBody === true;
+		const checked = checkBody(this.read.body(i));
+		if (checked.problem !== undefined) return { field: 'body', problem: checked.problem };
+		let body = checked.value;
+		if (options.mergeFields === true) {
+			const filled = fillMergeFields(body, (name) => readField(this.items[i].json, name));
+			if (filled.missing !== undefined) {
+				return { field: 'body', problem: `the item has no text field "${filled.missing}" for {${filled.missing}} (Merge Fields is on)` };
+			}
+			const merged = checkBody(filled.text);
+			if (merged.problem !== undefined) return { field: 'body', problem: `${merged.problem} once its merge fields are filled` };
+			body = merged.value;
+		}
+		const udhData = asText(options.udhData)?.trim() || undefined;
+		const udhIssue = udhData ? (hexProblem(udhData) ?? udhLengthProblem(udhData)) : undefined;
+		if (udhIssue) return { field: 'UDH Data', problem: udhIssue };
+		const segment = { udhOctets: udhData ? udhOctets(udhData) : 0 };
+		if (hexBody) {
+			const problem = hexProblem(body);
+			if (problem) return { field: 'body', problem: `with Hex Body on, ${problem}` };
+		}
+		const smart = hexBody ? { text: body } : applySmartEncoding(body, hygiene, segment);
+		const { encoding, parts } = messageSegmentation(smart.text, { hexBody, ...segmentation, ...segment });
+		const tooMany = partsProblem(parts, encoding, hygiene);
+		if (tooMany) return { field: 'body', problem: tooMany };
+		return { body: smart.text, hexBody, udhData, encoding, parts, smartEncoding: smart.report };
+	}
+
+	/** The user's IDs (one per destination as given, unique in the run), or IDs derived from the run. */
+	private messageIds(i: number, numbers: string[], given: number, kept: number[]): string[] | Problem {
+		const givenIds = splitList(this.read.ids(i));
+		const { maxIdLen } = this.settings;
+		if (givenIds.length === 0) return numbers.map((n) => this.ids.id(maxIdLen, 'item', i, n));
+		if (givenIds.length !== given) {
+			return { field: 'ids', problem: `${givenIds.length} IDs for ${given} destinations; give exactly one ID per destination, in the same order` };
+		}
+		const messageIds = kept.map((k) => givenIds[k]);
+		for (const id of messageIds) {
+			if (id.length > maxIdLen) return { field: 'ids', problem: `"${id}" is longer than Max ID Length (${maxIdLen} characters)` };
+			const owner = this.owners.get(id);
+			if (owner !== undefined) {
+				const whose = owner === i ? 'another destination of this item' : `item ${owner + 1}`;
+				return { field: 'ids', problem: `"${id}" is already the ID of ${whose}; every SMS needs its own ID` };
+			}
+			this.owners.set(id, i);
+		}
+		return messageIds;
+	}
 }
 
 /** The destinations of one entry that go into one request, by position in the entry's message. */
@@ -231,6 +286,8 @@ function outputJson(entry: Entry, simulation: boolean): IDataObject {
 	};
 	if (simulation) json.simulation = true;
 	if (entry.repeated.length > 0) json.repeatedDestinations = entry.repeated;
+	if (entry.skipped.length > 0) json.skippedDestinations = entry.skipped;
+	if (entry.smartEncoding) json.smartEncoding = entry.smartEncoding as unknown as IDataObject;
 	const answer = entry.answer ?? {};
 	for (const key of ['credit', 'processedMessages', 'processedSmsParts', 'warning'] as const) {
 		if (answer[key] !== undefined) json[key] = answer[key];
@@ -468,8 +525,14 @@ export async function execute(
 	const settings = readSettings(this);
 	const scope = runScope(this);
 	const ids = new IdSource(scope);
-	const { valid, outcomes } = prepareItems(this, items.length, entryPreparer(this, items, settings, ids));
-	const entries = valid.map(({ value }) => value);
+	const preparer = new EntryPreparer(this, items, settings, ids);
+	const { valid, outcomes } = prepareItems(this, items.length, (i) => preparer.prepare(i));
+	const entries: Entry[] = [];
+	for (const { itemIndex, value } of valid) {
+		// Skip Repeated Destinations left nothing to send: the item says so instead.
+		if (value.message.destinations.length === 0) outcomes[itemIndex] = { json: skippedJson(value.skipped) };
+		else entries.push(value);
+	}
 	const ledger = RunLedger.open(this, scope);
 	const pending = applyLedger(entries, ledger, outcomes);
 	const sender = new BatchSender(this, connection, settings, ids, ledger, outcomes, entries.length);
