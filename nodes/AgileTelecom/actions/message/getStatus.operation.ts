@@ -5,9 +5,10 @@ import { getRetrySettings } from '../../descriptions/retry';
 import { mapWithConcurrency } from '../../helpers/concurrency';
 import { UNDOCUMENTED_STATUS, statusFromName } from '../../helpers/deliveryStatus';
 import { invalidField, splitList } from '../../helpers/validation';
+import { clampInteger, isObject } from '../../helpers/values';
 import { agileRequest, requireQlara, type Connection } from '../../transport/request';
 import type { RetrySettings } from '../../transport/retry';
-import { prepareItems, toItemError, type OperationResult } from '../outcome';
+import { prepareItems, toItemError, type ItemOutcome, type OperationResult } from '../outcome';
 
 const displayOptions = { show: { resource: ['message'], operation: ['getStatus'] } };
 
@@ -109,10 +110,6 @@ function firstString(entry: IDataObject, fields: string[]): string | undefined {
 		if ((typeof value === 'string' && value !== '') || typeof value === 'number') return String(value);
 	}
 	return undefined;
-}
-
-function isObject(value: unknown): value is IDataObject {
-	return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** The documented answer is an array (batch) or one object (single); common wrappers are accepted as well. */
@@ -244,6 +241,113 @@ async function lookupBatch(
 	return fallback;
 }
 
+/** The channel and ids an item asks about, or which field is wrong. */
+function planItem(ctx: IExecuteFunctions, i: number): ItemPlan | NodeOperationError {
+	const node = ctx.getNode();
+	const channel = String(ctx.getNodeParameter('channel', i, 'SMS')).toUpperCase() as Channel;
+	const ids = [...new Set(splitList(ctx.getNodeParameter('messageIds', i, '')))];
+	if (!CHANNELS.includes(channel)) return invalidField(node, i, 'Channel', `"${channel}" is not one of ${CHANNELS.join(', ')}`);
+	if (ids.length === 0) {
+		return invalidField(node, i, 'Message IDs', 'is empty. Give at least one message ID (the messageId returned by the send)');
+	}
+	const spaced = ids.find((id) => /\s/.test(id));
+	if (spaced !== undefined) {
+		return invalidField(node, i, 'Message IDs', `"${spaced}" contains a space; message IDs never do. Separate IDs with commas or new lines`);
+	}
+	return { channel, ids };
+}
+
+interface StatusRequest {
+	channel: Channel;
+	ids: string[];
+	itemIndex: number;
+	single: boolean;
+}
+
+/** The ids of all items, per channel, in requests of at most `perRequest`. */
+function planRequests(plans: Array<ItemPlan | undefined>, perRequest: number): StatusRequest[] {
+	const requests: StatusRequest[] = [];
+	const byChannel = new Map<Channel, { ids: Set<string>; firstItem: number }>();
+	plans.forEach((plan, i) => {
+		if (!plan) return;
+		const group = byChannel.get(plan.channel) ?? { ids: new Set<string>(), firstItem: i };
+		byChannel.set(plan.channel, group);
+		for (const id of plan.ids) group.ids.add(id);
+	});
+	for (const [channel, group] of byChannel) {
+		// A lone id per channel uses the single-status endpoint; a short last chunk of a long list stays a batch.
+		const single = group.ids.size === 1;
+		for (const ids of chunkIds([...group.ids], perRequest)) requests.push({ channel, ids, itemIndex: group.firstItem, single });
+	}
+	return requests;
+}
+
+/** A lone id through the single-status endpoint, whose 404 means "no such id on this channel". */
+async function lookupSingle(
+	ctx: IExecuteFunctions,
+	connection: Connection,
+	request: StatusRequest,
+	retry: RetrySettings,
+): Promise<Map<string, StatusEntry>> {
+	const [id] = request.ids;
+	const response = await agileRequest(ctx, connection, {
+		method: 'GET',
+		url: `${connection.endpoints.qlaraMessageStatus}/${encodeURIComponent(id)}`,
+		qs: { channel: request.channel },
+		kind: 'read',
+		retry,
+		itemIndex: request.itemIndex,
+		passThrough: [404],
+	});
+	const [entry] = response.statusCode === 404 ? [] : entriesOf(response.body);
+	return new Map(entry ? [[id, foundEntry(id, entry)]] : []);
+}
+
+/** Per channel: id → its entry, or the error of the request that should have answered it. */
+function collectAnswers(
+	requests: StatusRequest[],
+	results: Array<Map<string, StatusEntry> | ItemError | undefined>,
+): Map<Channel, Map<string, StatusEntry | ItemError>> {
+	const answers = new Map<Channel, Map<string, StatusEntry | ItemError>>();
+	requests.forEach((request, index) => {
+		const result = results[index];
+		const channelAnswers = answers.get(request.channel) ?? new Map<string, StatusEntry | ItemError>();
+		answers.set(request.channel, channelAnswers);
+		for (const id of request.ids) {
+			if (result === undefined) continue;
+			const answer = result instanceof NodeApiError || result instanceof NodeOperationError ? result : (result.get(id) ?? notFoundEntry(id, request.channel));
+			channelAnswers.set(id, answer);
+		}
+	});
+	return answers;
+}
+
+/** An item's output: one entry per requested id, plus counts and flags for an IF node; or its request's error. */
+function itemOutcome(ctx: IExecuteFunctions, plan: ItemPlan, i: number, answers: Map<string, StatusEntry | ItemError> | undefined): ItemOutcome {
+	const statuses: StatusEntry[] = [];
+	for (const id of plan.ids) {
+		const answer = answers?.get(id);
+		if (answer === undefined || answer instanceof NodeApiError || answer instanceof NodeOperationError) {
+			return { error: answer ?? new NodeOperationError(ctx.getNode(), `No answer for message ${id}`, { itemIndex: i }) };
+		}
+		statuses.push(answer);
+	}
+	const count = (predicate: (entry: StatusEntry) => boolean) => statuses.filter(predicate).length;
+	return {
+		json: {
+			channel: plan.channel,
+			total: statuses.length,
+			deliveredCount: count((s) => s.delivered),
+			finalCount: count((s) => s.final),
+			pendingCount: count((s) => s.found && !s.final),
+			notFoundCount: count((s) => !s.found),
+			allFinal: statuses.every((s) => s.final),
+			allDelivered: statuses.every((s) => s.delivered),
+			statuses,
+		},
+	};
+}
+
 /**
  * One output item per input item (the router pairs them), each with a `statuses` array holding one entry per
  * requested id, plus counts and `allFinal`/`allDelivered` for an IF node. The shape is the same for one id or
@@ -259,117 +363,25 @@ export async function execute(
 	connection: Connection,
 ): Promise<OperationResult> {
 	requireQlara(this, connection, 'Get Status');
-	const node = this.getNode();
 	const continueOnFail = this.continueOnFail();
-	const { valid, outcomes } = prepareItems(this, items.length, (i): ItemPlan | NodeOperationError => {
-		const channel = String(this.getNodeParameter('channel', i, 'SMS')).toUpperCase() as Channel;
-		const ids = [...new Set(splitList(this.getNodeParameter('messageIds', i, '')))];
-		if (!CHANNELS.includes(channel)) return invalidField(node, i, 'Channel', `"${channel}" is not one of ${CHANNELS.join(', ')}`);
-		if (ids.length === 0) {
-			return invalidField(node, i, 'Message IDs', 'is empty. Give at least one message ID (the messageId returned by the send)');
-		}
-		const spaced = ids.find((id) => /\s/.test(id));
-		if (spaced !== undefined) {
-			return invalidField(node, i, 'Message IDs', `"${spaced}" contains a space; message IDs never do. Separate IDs with commas or new lines`);
-		}
-		return { channel, ids };
-	});
+	const { valid, outcomes } = prepareItems(this, items.length, (i) => planItem(this, i));
 	const plans: Array<ItemPlan | undefined> = [];
 	for (const { itemIndex, value } of valid) plans[itemIndex] = value;
 
 	const options = this.getNodeParameter('options', 0, {}) as { idsPerRequest?: number };
-	const perRequest = Math.min(
-		MAX_IDS_PER_REQUEST,
-		Math.max(1, Math.floor(Number(options.idsPerRequest ?? DEFAULT_IDS_PER_REQUEST) || DEFAULT_IDS_PER_REQUEST)),
-	);
+	const perRequest = clampInteger(options.idsPerRequest, DEFAULT_IDS_PER_REQUEST, 1, MAX_IDS_PER_REQUEST);
 	const retry = getRetrySettings(this, 0);
-	const { qlaraMessageStatus } = connection.endpoints;
-
-	// What each channel's lookups need, built once across all items.
-	const requests: Array<{ channel: Channel; ids: string[]; itemIndex: number; single: boolean }> = [];
-	const byChannel = new Map<Channel, { ids: Set<string>; firstItem: number }>();
-	plans.forEach((plan, i) => {
-		if (!plan) return;
-		const group = byChannel.get(plan.channel) ?? { ids: new Set<string>(), firstItem: i };
-		byChannel.set(plan.channel, group);
-		for (const id of plan.ids) group.ids.add(id);
-	});
-	for (const [channel, group] of byChannel) {
-		// A lone id per channel uses the single-status endpoint; a short last chunk of a long list stays a batch.
-		const single = group.ids.size === 1;
-		for (const ids of chunkIds([...group.ids], perRequest)) requests.push({ channel, ids, itemIndex: group.firstItem, single });
-	}
-
+	const requests = planRequests(plans, perRequest);
 	const idsParameter: IdsParameterMemory = {};
-	const lookup = async (request: (typeof requests)[number]): Promise<Map<string, StatusEntry>> => {
-		const found = new Map<string, StatusEntry>();
-		if (request.single) {
-			const [id] = request.ids;
-			const response = await agileRequest(this, connection, {
-				method: 'GET',
-				url: `${qlaraMessageStatus}/${encodeURIComponent(id)}`,
-				qs: { channel: request.channel },
-				kind: 'read',
-				retry,
-				itemIndex: request.itemIndex,
-				// A 404 here means "no such id on this channel", which the batch endpoint reports by omission.
-				passThrough: [404],
-			});
-			const [entry] = response.statusCode === 404 ? [] : entriesOf(response.body);
-			if (entry) found.set(id, foundEntry(id, entry));
-			return found;
-		}
-		return await lookupBatch(this, connection, request, retry, idsParameter);
-	};
-
 	const results = await mapWithConcurrency(requests.length, CONCURRENT_REQUESTS, async (index) => {
-		const pending = lookup(requests[index]);
+		const request = requests[index];
+		const pending = request.single ? lookupSingle(this, connection, request, retry) : lookupBatch(this, connection, request, retry, idsParameter);
 		return continueOnFail ? await pending.catch((error: unknown) => toItemError(this.getNode(), error)) : await pending;
 	});
 
-	// Per channel: id → its entry, or the error of the request that should have answered it.
-	const answers = new Map<Channel, Map<string, StatusEntry | ItemError>>();
-	requests.forEach((request, index) => {
-		const result = results[index];
-		const channelAnswers = answers.get(request.channel) ?? new Map<string, StatusEntry | ItemError>();
-		answers.set(request.channel, channelAnswers);
-		for (const id of request.ids) {
-			if (result === undefined) continue;
-			channelAnswers.set(
-				id,
-				result instanceof NodeApiError || result instanceof NodeOperationError
-					? result
-					: (result.get(id) ?? notFoundEntry(id, request.channel)),
-			);
-		}
-	});
-
+	const answers = collectAnswers(requests, results);
 	plans.forEach((plan, i) => {
-		if (!plan) return;
-		const channelAnswers = answers.get(plan.channel);
-		const statuses: StatusEntry[] = [];
-		for (const id of plan.ids) {
-			const answer = channelAnswers?.get(id);
-			if (answer === undefined || answer instanceof NodeApiError || answer instanceof NodeOperationError) {
-				outcomes[i] = { error: answer ?? new NodeOperationError(node, `No answer for message ${id}`, { itemIndex: i }) };
-				return;
-			}
-			statuses.push(answer);
-		}
-		const count = (predicate: (entry: StatusEntry) => boolean) => statuses.filter(predicate).length;
-		outcomes[i] = {
-			json: {
-				channel: plan.channel,
-				total: statuses.length,
-				deliveredCount: count((s) => s.delivered),
-				finalCount: count((s) => s.final),
-				pendingCount: count((s) => s.found && !s.final),
-				notFoundCount: count((s) => !s.found),
-				allFinal: statuses.every((s) => s.final),
-				allDelivered: statuses.every((s) => s.delivered),
-				statuses,
-			},
-		};
+		if (plan) outcomes[i] = itemOutcome(this, plan, i, answers.get(plan.channel));
 	});
 	return { outcomes };
 }
