@@ -13,7 +13,7 @@ import { useSandbox } from '../../../../sandbox/lifecycle';
 
 const BATCH_PATH = '/services/sms/send';
 const QLARA_PATH = '/api/message-server/sms/send';
-/** 133 characters with curly quotes, an en dash, an apostrophe and an ellipsis: UCS-2 in 2 parts as typed. */
+/** 129 characters with curly quotes, an en dash, an apostrophe and an ellipsis: UCS-2 in 2 parts as typed. */
 const PROMO = '“Spring sale” – today only: 20% off everything in the shop, don’t miss it… Show this SMS at the till, valid until Sunday at 8 pm.';
 
 const sandbox = useSandbox();
