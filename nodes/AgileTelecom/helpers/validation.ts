@@ -1,6 +1,9 @@
 import type { INode } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
+import { hexProblem } from './batch';
+import { udhLengthProblem, udhOctets } from './encoding';
+
 /** A NodeOperationError that names the item (1-based, as the n8n UI shows it) and the field. */
 export function invalidField(node: INode, itemIndex: number, field: string, problem: string): NodeOperationError {
 	return new NodeOperationError(node, `Item ${itemIndex + 1}: ${field}: ${problem}`, {
@@ -188,3 +191,15 @@ export function checkBody(value: unknown): Checked<string> {
 	if (value.trim() === '') return { problem: 'is empty' };
 	return { value };
 }
+
+/**
+ * User Data Header hex, as both sends accept it: empty means none; otherwise whole bytes whose length leaves room
+ * for text. Gives the octets each part carries for it, for the parts count.
+ */
+export function checkUdh(value: unknown): Checked<{ udhData?: string; udhOctets: number }> {
+	const udhData = (typeof value === 'string' ? value : '').trim();
+	if (!udhData) return { value: { udhOctets: 0 } };
+	const problem = hexProblem(udhData) ?? udhLengthProblem(udhData);
+	return problem ? { problem } : { value: { udhData, udhOctets: udhOctets(udhData) } };
+}
+

@@ -5,6 +5,7 @@ import { getRetrySettings } from '../../descriptions/retry';
 import { mapWithConcurrency } from '../../helpers/concurrency';
 import { parseLenientObject } from '../../helpers/lenientJson';
 import { invalidField, normalizePhoneNumber, parseCountryCode, splitList } from '../../helpers/validation';
+import { clampInteger } from '../../helpers/values';
 import { apiError, redact, redactDeep } from '../../transport/errors';
 import { agileRequest, type Connection } from '../../transport/request';
 import { prepareItems, toItemError, type ItemOutcome, type OperationResult } from '../outcome';
@@ -164,8 +165,7 @@ function planItem(ctx: IExecuteFunctions, itemIndex: number): string | NodeOpera
 
 function maxConcurrency(ctx: IExecuteFunctions): number {
 	const options = ctx.getNodeParameter('options', 0, {}) as { maxConcurrency?: unknown };
-	const value = Math.floor(Number(options.maxConcurrency ?? DEFAULT_MAX_CONCURRENCY));
-	return Number.isFinite(value) && value >= 1 ? Math.min(value, MAX_CONCURRENCY_LIMIT) : DEFAULT_MAX_CONCURRENCY;
+	return clampInteger(options.maxConcurrency, DEFAULT_MAX_CONCURRENCY, 1, MAX_CONCURRENCY_LIMIT);
 }
 
 /**

@@ -3,17 +3,16 @@ import { NodeApiError, NodeOperationError, sleep } from 'n8n-workflow';
 
 import { getRetrySettings } from '../../descriptions/retry';
 import type { RefusalMode } from '../../descriptions/send';
-import { hexProblem } from '../../helpers/batch';
 import { mapWithConcurrency } from '../../helpers/concurrency';
 import { checkSchedule } from '../../helpers/dates';
-import { segmentSms, udhLengthProblem, udhOctets } from '../../helpers/encoding';
+import { segmentSms, udhOctets } from '../../helpers/encoding';
 import { IdSource } from '../../helpers/ids';
 import { fieldReader, parameterReader, readField, type ItemReader } from '../../helpers/parameters';
 import { fillMergeFields, fillPlaceholders } from '../../helpers/placeholders';
 import { readQlaraResponse, reasonText, refusalCode, type QlaraResult, type QlaraSendBody, type QlaraSendResponse } from '../../helpers/qlara';
 import { RateLimiter } from '../../helpers/rateLimiter';
 import type { SmartEncodingReport } from '../../helpers/smartEncoding';
-import { checkBody, checkDestinations, checkSender, invalidField } from '../../helpers/validation';
+import { checkBody, checkDestinations, checkSender, checkUdh, invalidField } from '../../helpers/validation';
 import { asText, clampInteger, isObject } from '../../helpers/values';
 import { failsEveryRequest, isTransientRefusal, mayHaveBeenSent, redactDeep, refusalError } from '../../transport/errors';
 import { agileRequest, requireQlara, type AgileResponse, type Connection, type RequestPacer } from '../../transport/request';
@@ -215,10 +214,9 @@ class ItemPreparer {
 			finalText = filled.text;
 			warnings = filled.missing.map((name) => `The body uses {${name}} but no placeholder "${name}" is given: it is sent as written`);
 		}
-		const udhData = asText(opts.udhData)?.trim();
-		const udhIssue = udhData ? (hexProblem(udhData) ?? udhLengthProblem(udhData)) : undefined;
-		if (udhIssue) return { field: 'udhData', problem: udhIssue };
-		const segment = { udhOctets: udhData ? udhOctets(udhData) : 0 };
+		const udh = checkUdh(opts.udhData);
+		if (udh.problem !== undefined) return { field: 'udhData', problem: udh.problem };
+		const segment = { udhOctets: udh.value.udhOctets };
 		const smart = applySmartEncoding(finalText, this.settings.hygiene, segment);
 		if (smart.text !== finalText) {
 			// Smart Encoding works on the text the handset shows, so it is sent written out, without placeholders.

@@ -19,12 +19,11 @@ import {
 } from '../../helpers/batch';
 import { mapWithConcurrency } from '../../helpers/concurrency';
 import { checkSchedule } from '../../helpers/dates';
-import { udhLengthProblem, udhOctets } from '../../helpers/encoding';
 import { IdSource } from '../../helpers/ids';
 import { fieldReader, parameterReader, readField, type ItemReader } from '../../helpers/parameters';
 import { fillMergeFields } from '../../helpers/placeholders';
 import type { SmartEncodingReport } from '../../helpers/smartEncoding';
-import { checkBody, checkDestinations, checkSender, invalidField, splitList } from '../../helpers/validation';
+import { checkBody, checkDestinations, checkSender, checkUdh, invalidField, splitList } from '../../helpers/validation';
 import { asText, clampInteger } from '../../helpers/values';
 import { apiError, failsEveryRequest, isTransientRefusal, mayHaveBeenSent, refusalError } from '../../transport/errors';
 import { agileRequest, type AgileResponse, type Connection } from '../../transport/request';
@@ -230,10 +229,10 @@ class EntryPreparer {
 			if (merged.problem !== undefined) return { field: 'body', problem: `${merged.problem} once its merge fields are filled` };
 			body = merged.value;
 		}
-		const udhData = asText(options.udhData)?.trim() || undefined;
-		const udhIssue = udhData ? (hexProblem(udhData) ?? udhLengthProblem(udhData)) : undefined;
-		if (udhIssue) return { field: 'UDH Data', problem: udhIssue };
-		const segment = { udhOctets: udhData ? udhOctets(udhData) : 0 };
+		const udh = checkUdh(options.udhData);
+		if (udh.problem !== undefined) return { field: 'UDH Data', problem: udh.problem };
+		const { udhData } = udh.value;
+		const segment = { udhOctets: udh.value.udhOctets };
 		if (hexBody) {
 			const problem = hexProblem(body);
 			if (problem) return { field: 'body', problem: `with Hex Body on, ${problem}` };
