@@ -50,9 +50,12 @@ function readSettings(ctx: IExecuteFunctions): SendSettings {
 
 type Field = 'destination' | 'sender' | 'body' | 'messageId' | 'campaignId' | 'scheduledDate' | 'placeholders';
 
+/** A field read for one item, given that item's Options (read once per item). */
+type FieldReader = (itemIndex: number, options: IDataObject) => unknown;
+
 /** Where each field of the SMS comes from, and how an error names it. */
 interface SmsReaders {
-	read: Record<Field, ItemReader>;
+	read: Record<Field, FieldReader>;
 	label: Record<Field, string>;
 	options: ItemReader;
 }
@@ -70,7 +73,7 @@ const LABELS: Record<Field, string> = {
 function smsReaders(ctx: IExecuteFunctions, items: INodeExecutionData[]): SmsReaders {
 	const options = parameterReader(ctx, 'options', {});
 	const sender = parameterReader(ctx, 'sender', '');
-	const option = (name: string): ItemReader => (i) => (options(i) as IDataObject)[name];
+	const option = (name: string): FieldReader => (_i, itemOptions) => itemOptions[name];
 	if (ctx.getNodeParameter('dataMode', 0, 'defineBelow') !== 'autoMapInputData') {
 		const read = {
 			destination: parameterReader(ctx, 'destination', ''),
@@ -79,7 +82,7 @@ function smsReaders(ctx: IExecuteFunctions, items: INodeExecutionData[]): SmsRea
 			messageId: option('messageId'),
 			campaignId: option('campaignId'),
 			scheduledDate: option('scheduledDate'),
-			placeholders: (i: number) => (option('placeholders')(i) as { placeholder?: unknown } | undefined)?.placeholder,
+			placeholders: (_i: number, itemOptions: IDataObject) => (itemOptions.placeholders as { placeholder?: unknown } | undefined)?.placeholder,
 		};
 		return { read, label: LABELS, options };
 	}
@@ -164,14 +167,14 @@ class ItemPreparer {
 		const { read, label } = this.readers;
 		const fail = ({ field, problem }: Problem) => invalidField(this.ctx.getNode(), i, field === 'udhData' ? 'UDH Data' : label[field], problem);
 		const opts = this.readers.options(i) as IDataObject;
-		const destination = checkDestinations(read.destination(i), this.settings.hygiene.defaultCountryCode);
+		const destination = checkDestinations(read.destination(i, opts), this.settings.hygiene.defaultCountryCode);
 		if (destination.problem !== undefined) return fail({ field: 'destination', problem: destination.problem });
 		if (destination.value.given > 1) return fail({ field: 'destination', problem: 'one number per item (use Send Batch for lists)' });
 		const [number] = destination.value.numbers;
-		const sender = checkSender(read.sender(i));
+		const sender = checkSender(read.sender(i, opts));
 		if (sender.problem !== undefined) return fail({ field: 'sender', problem: sender.problem });
 
-		const messageId = asText(read.messageId(i))?.trim() || this.ids.uuid('item', i, number);
+		const messageId = asText(read.messageId(i, opts))?.trim() || this.ids.uuid('item', i, number);
 		const owner = this.owners.get(messageId);
 		if (owner !== undefined) return fail({ field: 'messageId', problem: `"${messageId}" is already the ID of item ${owner + 1}; every SMS needs its own ID` });
 		this.owners.set(messageId, i);
@@ -192,9 +195,9 @@ class ItemPreparer {
 	 */
 	private text(i: number, opts: IDataObject, body: QlaraSendBody): Pick<Prepared, 'finalText' | 'warnings' | 'smartEncoding'> | Problem {
 		const { read } = this.readers;
-		const checked = checkBody(read.body(i));
+		const checked = checkBody(read.body(i, opts));
 		if (checked.problem !== undefined) return { field: 'body', problem: checked.problem };
-		const placeholders = placeholderValues(read.placeholders(i));
+		const placeholders = placeholderValues(read.placeholders(i, opts));
 		if ('problem' in placeholders) return { field: 'placeholders', problem: placeholders.problem };
 		const { values } = placeholders;
 		let finalText: string;
@@ -235,15 +238,15 @@ function completeBody(
 	body: QlaraSendBody,
 	i: number,
 	opts: IDataObject,
-	read: Record<Field, ItemReader>,
+	read: Record<Field, FieldReader>,
 	timeZone: string,
 ): Problem | undefined {
-	const campaignId = asText(read.campaignId(i))?.trim();
+	const campaignId = asText(read.campaignId(i, opts))?.trim();
 	if (campaignId && campaignId.length > CAMPAIGN_ID_MAX) {
 		return { field: 'campaignId', problem: `has ${campaignId.length} characters; at most ${CAMPAIGN_ID_MAX} are allowed` };
 	}
 	if (campaignId) body.campaignId = campaignId;
-	const scheduled = checkSchedule(read.scheduledDate(i), timeZone);
+	const scheduled = checkSchedule(read.scheduledDate(i, opts), timeZone);
 	if (scheduled.problem !== undefined) return { field: 'scheduledDate', problem: scheduled.problem };
 	if (scheduled.value !== undefined) body.scheduledDate = scheduled.value;
 	const udhData = asText(opts.udhData)?.trim();

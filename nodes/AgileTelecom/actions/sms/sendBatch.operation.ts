@@ -78,13 +78,16 @@ function readSettings(ctx: IExecuteFunctions): BatchSettings {
 	};
 }
 
+/** A field read for one item, given that item's Message Options (read once per item). */
+type OptionReader = (itemIndex: number, options: IDataObject) => unknown;
+
 /** Where each message field comes from, and how an error names it. */
 interface MessageReaders {
 	destinations: ItemReader;
 	sender: ItemReader;
 	body: ItemReader;
-	ids: ItemReader;
-	scheduling: ItemReader;
+	ids: OptionReader;
+	scheduling: OptionReader;
 	options: ItemReader;
 	label: Record<'destinations' | 'sender' | 'body' | 'ids' | 'scheduling', string>;
 }
@@ -97,8 +100,8 @@ function messageReaders(ctx: IExecuteFunctions, items: INodeExecutionData[]): Me
 			destinations: parameterReader(ctx, 'destinations', ''),
 			sender,
 			body: parameterReader(ctx, 'body', ''),
-			ids: (i) => (options(i) as IDataObject).ids,
-			scheduling: (i) => (options(i) as IDataObject).scheduling,
+			ids: (_i, itemOptions) => itemOptions.ids,
+			scheduling: (_i, itemOptions) => itemOptions.scheduling,
 			options,
 			label: { destinations: 'Destinations', sender: 'Sender', body: 'Body', ids: 'IDs', scheduling: 'Scheduling' },
 		};
@@ -192,9 +195,9 @@ class EntryPreparer {
 		if (sender.problem !== undefined) return fail({ field: 'sender', problem: sender.problem });
 		const text = this.text(i, options);
 		if ('problem' in text) return fail(text);
-		const messageIds = this.messageIds(i, numbers, given, kept);
+		const messageIds = this.messageIds(i, options, numbers, given, kept);
 		if (!Array.isArray(messageIds)) return fail(messageIds);
-		const scheduling = checkSchedule(this.read.scheduling(i), this.settings.timeZone);
+		const scheduling = checkSchedule(this.read.scheduling(i, options), this.settings.timeZone);
 		if (scheduling.problem !== undefined) return fail({ field: 'scheduling', problem: scheduling.problem });
 
 		const skipped = repeatsOf(numbers, text.body, this.repeats);
@@ -245,8 +248,8 @@ class EntryPreparer {
 	}
 
 	/** The user's IDs (one per destination as given, unique in the run), or IDs derived from the run. */
-	private messageIds(i: number, numbers: string[], given: number, kept: number[]): string[] | Problem {
-		const givenIds = splitList(this.read.ids(i));
+	private messageIds(i: number, options: IDataObject, numbers: string[], given: number, kept: number[]): string[] | Problem {
+		const givenIds = splitList(this.read.ids(i, options));
 		const { maxIdLen } = this.settings;
 		if (givenIds.length === 0) return numbers.map((n) => this.ids.id(maxIdLen, 'item', i, n));
 		if (givenIds.length !== given) {

@@ -136,3 +136,40 @@ describe('readField', () => {
 		]);
 	});
 });
+
+describe('the send operations pay nothing per item for fixed values and $json paths', () => {
+	/** Runs the real node, counting the getNodeParameter calls that evaluate (not rawExpressions). */
+	async function evaluationsFor(parameters: INodeParameters, count: number): Promise<number> {
+		let evaluations = 0;
+		const node = new AgileTelecom();
+		const nodeType: INodeType = {
+			description: node.description,
+			async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+				const original = this.getNodeParameter.bind(this) as (...args: unknown[]) => unknown;
+				(this as unknown as { getNodeParameter: (...args: unknown[]) => unknown }).getNodeParameter = (...args: unknown[]) => {
+					if (!(args[3] as { rawExpressions?: boolean } | undefined)?.rawExpressions) evaluations++;
+					return original(...args);
+				};
+				return await node.execute.call(this);
+			},
+		};
+		const output = await executeBare({
+			node: { parameters, onError: 'continueRegularOutput' },
+			// Nothing listens there: the sends fail (continue-on-fail), after every item has been read.
+			credentials: { agileTelecomApi: sandboxCredentials('http://127.0.0.1:9', { customApiFormat: 'qlara' }) },
+			items: Array.from({ length: count }, (_, k) => ({ to: `+3933510${String(k).padStart(5, '0')}`, text: `Hello ${k}`, id: `o-${k}` })),
+			nodeType,
+		});
+		expect(output?.[0]).toHaveLength(count);
+		return evaluations;
+	}
+
+	test.each([
+		['Send Batch', { resource: 'sms', operation: 'sendBatch', destinations: '={{ $json.to }}', sender: 'InfoSMS', body: '={{ $json.text }}', messageOptions: { ids: '={{ $json.id }}' }, retry: { maxRetries: 0 } }],
+		['Send (Qlara)', { resource: 'sms', operation: 'send', destination: '={{ $json.to }}', sender: 'InfoSMS', body: '={{ $json.text }}', options: { messageId: '={{ $json.id }}' }, throughput: { maxConcurrency: 20, maxRequestsPerSecond: 1000 }, retry: { maxRetries: 0 } }],
+		['Send Batch, mapped fields', { resource: 'sms', operation: 'sendBatch', dataMode: 'autoMapInputData', sender: 'InfoSMS', inputFields: { destinationsField: 'to', bodyField: 'text' }, retry: { maxRetries: 0 } }],
+		['Send Batch, merge fields', { resource: 'sms', operation: 'sendBatch', destinations: '={{ $json.to }}', sender: 'InfoSMS', body: 'Hi, {text}', messageOptions: { mergeFields: true }, retry: { maxRetries: 0 } }],
+	])('%s: 10 items and 200 items cost the same number of evaluations', async (_name, parameters) => {
+		expect(await evaluationsFor(parameters, 200)).toBe(await evaluationsFor(parameters, 10));
+	});
+});
