@@ -17,11 +17,13 @@ const ITEMS = [FIRST, BLACKLISTED, THIRD].map((to) => ({ to, text: 'Your order s
 
 let sandbox;
 let n8n;
-let credential;
+/** Send Batch on a wholesale-format custom URL (`/services/…`), Send (Qlara) on a Qlara one: what each needs. */
+const credential = {};
 const WF = {};
 
 /** Manual Trigger → Edit Fields (the rows) → Split Out (one item per row) → Agile Telecom, with node settings. */
 function workflow(id, parameters, settings = {}, items = ITEMS) {
+	const account = parameters.operation === 'send' ? credential.qlara : credential.wholesale;
 	const nodes = [
 		{ id: `${id}-t`, name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
 		{
@@ -47,7 +49,7 @@ function workflow(id, parameters, settings = {}, items = ITEMS) {
 			typeVersion: 1,
 			position: [600, 0],
 			parameters,
-			credentials: { agileTelecomApi: { id: credential.id, name: credential.name } },
+			credentials: { agileTelecomApi: { id: account.id, name: account.name } },
 			...settings,
 		},
 	];
@@ -87,8 +89,9 @@ before(async () => {
 	await ensureRuntime({ quiet: true });
 	sandbox = await startSandbox({});
 	n8n = await createInstance({ packageTgz: process.env.E2E_TGZ ?? (await packPackage({ build: false })) });
-	credential = { ...demoCredential(sandbox.url), id: 'e2ePartialCred01', name: 'e2e partial' };
-	await n8n.importCredentials([credential]);
+	credential.wholesale = { ...demoCredential(sandbox.url, { customApiFormat: 'agile' }), id: 'e2ePartialCred01', name: 'e2e wholesale' };
+	credential.qlara = { ...demoCredential(sandbox.url, { customApiFormat: 'qlara' }), id: 'e2ePartialCred02', name: 'e2e qlara' };
+	await n8n.importCredentials([credential.wholesale, credential.qlara]);
 	WF.batchRetry = workflow('e2ePartialBatch1', batch({ batching: { messagesPerRequest: 1, concurrency: 1 } }), RETRY_ON_FAIL);
 	WF.qlaraRetry = workflow('e2ePartialQlara1', qlara(), RETRY_ON_FAIL);
 	WF.errorOutput = workflow('e2ePartialErrOut', batch(), { onError: 'continueErrorOutput' });
@@ -140,7 +143,7 @@ describe("Retry On Fail in a real n8n never resends an accepted SMS", () => {
 		const r = await run(WF.errorOutput);
 		assert.ok(r.ok, JSON.stringify({ exitCode: r.exitCode, signal: r.signal, error: r.error, stderr: r.stderr.slice(-1500) }));
 		const outputs = r.run.data.resultData.runData.Agile[0].data.main;
-		assert.deepEqual(outputs[0].map((o) => [o.json.to, o.json.accepted]), [
+		assert.deepEqual(outputs[0].map((o) => [o.json.results[0].destination, o.json.accepted]), [
 			[FIRST, true],
 			[THIRD, true],
 		]);
