@@ -31,16 +31,17 @@ const OPERATIONS = [
 		resource: 'SMS',
 		operation: 'Send Batch (Wholesale)',
 		file: 'sms-sendBatch',
-		inputs: ['resource', 'operation', 'destinations', 'sender', 'body'],
-		labels: ['Message Options', 'Request Options', 'Batching', 'Retry'],
+		// A new node is version 1.1: Cost and List Hygiene starts with Smart Encoding and Max Parts added.
+		inputs: ['resource', 'operation', 'dataMode', 'destinations', 'sender', 'body', 'rejectedDestinations', 'smartEncoding', 'maxParts'],
+		labels: ['Cost and List Hygiene', 'Message Options', 'Request Options', 'Batching', 'Retry'],
 		absent: ['destination', 'messageIds', 'source'],
 	},
 	{
 		resource: 'SMS',
 		operation: 'Send (Qlara)',
 		file: 'sms-send',
-		inputs: ['resource', 'operation', 'destination', 'sender', 'body'],
-		labels: ['Options', 'Throughput', 'Retry'],
+		inputs: ['resource', 'operation', 'dataMode', 'destination', 'sender', 'body', 'rejectedDestinations', 'smartEncoding', 'maxParts'],
+		labels: ['Cost and List Hygiene', 'Options', 'Throughput', 'Retry'],
 		absent: ['destinations', 'messageIds', 'source'],
 	},
 	{
