@@ -458,7 +458,13 @@ export async function startServer(instance, { timeoutMs = 120_000, onLog } = {})
 		 * trigger's registration (checkExists/create in mode 'manual').
 		 */
 		async listenForTestEvent(workflowId, triggerName) {
-			return await request('POST', `/rest/workflows/${workflowId}/run`, { triggerToStartFrom: { name: triggerName } });
+			const body = { triggerToStartFrom: { name: triggerName } };
+			// n8n 1.x runs the workflow sent in the body; 2.x reads it from its database.
+			if (instance.runtime.n8nVersion.startsWith('1.')) {
+				const stored = await request('GET', `/rest/workflows/${workflowId}`);
+				body.workflowData = stored.json.data;
+			}
+			return await request('POST', `/rest/workflows/${workflowId}/run`, body);
 		},
 
 		/** Stops listening for a test event (the editor's Stop): `DELETE /rest/test-webhook/:id`. */
