@@ -1,4 +1,4 @@
-import { sleep } from 'n8n-workflow';
+import { sleep as n8nSleep } from 'n8n-workflow';
 
 export interface RateLimiterOptions {
 	/** Requests per second; not finite or ≤ 0 = no limit. */
@@ -13,6 +13,16 @@ export interface RateLimiterOptions {
 	signal?: AbortSignal;
 	/** Clock, replaceable in tests. */
 	now?: () => number;
+	/** Timer, replaceable in tests together with `now` (a virtual clock). */
+	sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+}
+
+interface Reservation {
+	slot: number;
+	/** `pause()` count when the slot was reserved: a later pause voids it. */
+	epoch: number;
+	/** `shifted` when the slot was reserved: the slot moves by whatever was added since. */
+	shifted: number;
 }
 
 /**
@@ -20,42 +30,72 @@ export interface RateLimiterOptions {
  * next free slot synchronously and sleeps until it (GCRA, "virtual scheduling").
  *
  * Slots follow a theoretical schedule, not the time a caller actually woke up, so a timer firing a few
- * milliseconds late does not lower the achieved rate. `pause()` is the shared "not before" time: a 429 seen by
- * one worker moves every waiting worker behind the server's requested wait, so the others do not spend
- * their requests (and their own 429s) on a window that is already full.
+ * milliseconds late does not lower the achieved rate: a caller may still take its slot up to half an interval
+ * late. A caller that wakes later than that (the event loop was busy, the process was descheduled) moves the
+ * whole schedule back instead; otherwise every slot that fell due during the stall would fire at once, and a
+ * server counting requests per second would see the missed ones on top of the regular ones.
+ *
+ * Two checks on the times requests actually start make the ceiling hold whatever the timers do:
+ * - with `burst` 1, two requests never start less than half an interval apart;
+ * - in any window of N / rate seconds at most N requests start, N = the rate rounded down (at least 1): for an
+ *   integer rate such as Qlara's 50/s, never more than the rate within any one second.
+ *
+ * `pause()` is the shared "not before" time: a 429 seen by one worker moves every waiting worker behind the
+ * server's requested wait, so the others do not spend their requests (and their own 429s) on a window that is
+ * already full.
  */
 export class RateLimiter {
 	private readonly interval: number;
 	private readonly tolerance: number;
+	/** How late a caller may start and still keep the schedule (timer jitter, not a stall). */
+	private readonly catchUp: number;
+	private readonly minGap: number;
+	private readonly windowLimit: number;
+	private readonly windowMs: number;
 	private readonly signal?: AbortSignal;
 	private readonly now: () => number;
+	private readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
 	/** Theoretical time of the next slot. */
 	private nextSlot = Number.NEGATIVE_INFINITY;
 	private notBefore = Number.NEGATIVE_INFINITY;
 	/** Bumped by every pause: a reservation made before it is void. */
 	private epoch = 0;
+	/** How far stalls have moved the schedule back, in total. */
+	private shifted = 0;
+	private lastStart = Number.NEGATIVE_INFINITY;
+	/** Start times still inside the window, oldest first, from index `head` on. */
+	private starts: number[] = [];
+	private head = 0;
 
 	constructor(options: RateLimiterOptions) {
 		const rate = options.ratePerSecond;
-		this.interval = Number.isFinite(rate) && rate > 0 ? 1000 / rate : 0;
+		const limited = Number.isFinite(rate) && rate > 0;
+		this.interval = limited ? 1000 / rate : 0;
 		const burst = Math.max(1, Math.floor(options.burst ?? 1));
 		this.tolerance = (burst - 1) * this.interval;
+		this.catchUp = this.interval / 2;
+		this.minGap = burst > 1 ? 0 : this.interval - this.catchUp;
+		this.windowLimit = limited ? Math.max(1, Math.floor(rate)) : 0;
+		this.windowMs = this.windowLimit * this.interval;
 		this.signal = options.signal;
 		this.now = options.now ?? Date.now;
+		this.sleep = options.sleep ?? n8nSleep;
 	}
 
 	/** Resolves when the caller may send one request; rejects once the signal is aborted, even without a wait. */
 	async acquire(): Promise<void> {
+		let reservation = this.reserve();
 		for (;;) {
 			this.signal?.throwIfAborted();
-			const now = this.now();
-			const slot = Math.max(now, this.nextSlot - this.tolerance, this.notBefore);
-			this.nextSlot = Math.max(this.nextSlot, slot) + this.interval;
-			if (slot <= now) return;
-			const epoch = this.epoch;
-			await sleep(slot - now, this.signal);
-			if (epoch === this.epoch) return;
 			// A 429 arrived while this caller slept: its slot may lie inside the window the server refused.
+			if (reservation.epoch !== this.epoch) reservation = this.reserve();
+			const now = this.now();
+			const due = Math.max(this.slotOf(reservation), this.lastStart + this.minGap, this.windowOpensAt(now));
+			if (due <= now) {
+				this.start(now, reservation);
+				return;
+			}
+			await this.sleep(due - now, this.signal);
 		}
 	}
 
@@ -66,5 +106,40 @@ export class RateLimiter {
 		this.notBefore = until;
 		this.nextSlot = until + this.tolerance;
 		this.epoch++;
+	}
+
+	private reserve(): Reservation {
+		const slot = Math.max(this.now(), this.nextSlot - this.tolerance, this.notBefore);
+		this.nextSlot = Math.max(this.nextSlot, slot) + this.interval;
+		return { slot, epoch: this.epoch, shifted: this.shifted };
+	}
+
+	private slotOf(reservation: Reservation): number {
+		return reservation.slot + this.shifted - reservation.shifted;
+	}
+
+	/** When the next request may start without putting more than `windowLimit` into one window. */
+	private windowOpensAt(now: number): number {
+		if (this.windowLimit === 0) return Number.NEGATIVE_INFINITY;
+		const starts = this.starts;
+		while (this.head < starts.length && starts[this.head] <= now - this.windowMs) this.head++;
+		if (this.head > 1024 && this.head * 2 > starts.length) {
+			this.starts = starts.slice(this.head);
+			this.head = 0;
+		}
+		const inWindow = this.starts.length - this.head;
+		if (inWindow < this.windowLimit) return Number.NEGATIVE_INFINITY;
+		return this.starts[this.starts.length - this.windowLimit] + this.windowMs;
+	}
+
+	private start(now: number, reservation: Reservation): void {
+		const lateBy = now - this.slotOf(reservation) - this.catchUp;
+		if (lateBy > 0) {
+			// Every slot reserved so far, and the next one, moves back by the part of the delay not absorbed.
+			this.shifted += lateBy;
+			this.nextSlot += lateBy;
+		}
+		this.lastStart = now;
+		if (this.windowLimit > 0) this.starts.push(now);
 	}
 }
