@@ -29,16 +29,20 @@ interface Reservation {
  * A client-side rate ceiling shared by concurrent workers, without timers of its own: a caller reserves the
  * next free slot synchronously and sleeps until it (GCRA, "virtual scheduling").
  *
- * Slots follow a theoretical schedule, not the time a caller actually woke up, so a timer firing a few
- * milliseconds late does not lower the achieved rate: a caller may still take its slot up to half an interval
- * late. A caller that wakes later than that (the event loop was busy, the process was descheduled) moves the
- * whole schedule back instead; otherwise every slot that fell due during the stall would fire at once, and a
- * server counting requests per second would see the missed ones on top of the regular ones.
+ * Slots follow a theoretical schedule, not the time a caller actually woke up, so timers firing late do not
+ * lower the achieved rate: slots that fell due while the event loop was busy are caught up afterwards. Only a
+ * tenth of a window (100 ms at 50/s) is caught up; after a longer stall the whole schedule moves back by the
+ * rest, so a long pause is not followed by a long stretch above the rate.
  *
- * Two checks on the times requests actually start make the ceiling hold whatever the timers do:
- * - with `burst` 1, two requests never start less than half an interval apart;
- * - in any window of N / rate seconds at most N requests start, N = the rate rounded down (at least 1): for an
- *   integer rate such as Qlara's 50/s, never more than the rate within any one second.
+ * Rules on when requests actually start keep that catching up from turning into a burst:
+ * - window: in any window of N / rate seconds at most N requests start, N = the rate rounded down (at least 1).
+ *   For an integer rate such as Qlara's 50/s: never more than the rate within any one second, measured on the
+ *   start times themselves, whatever the timers did;
+ * - spacing (with `burst` 1): a caller whose slot has come and whom the window lets through is handed the next
+ *   start time, half an interval after the previous one handed out, so the slots that fell due during a stall
+ *   leave one by one at no more than twice the rate. Handing times out (rather than measuring from the previous
+ *   start) keeps one late timer from delaying every later request;
+ * - and, measured, no two requests ever start less than a quarter of an interval apart.
  *
  * `pause()` is the shared "not before" time: a 429 seen by one worker moves every waiting worker behind the
  * server's requested wait, so the others do not spend their requests (and their own 429s) on a window that is
@@ -47,8 +51,11 @@ interface Reservation {
 export class RateLimiter {
 	private readonly interval: number;
 	private readonly tolerance: number;
-	/** How late a caller may start and still keep the schedule (timer jitter, not a stall). */
+	/** How far the schedule may lag behind the clock before it is moved back. */
 	private readonly catchUp: number;
+	/** Between two start times handed out. */
+	private readonly spacing: number;
+	/** Between two actual starts. */
 	private readonly minGap: number;
 	private readonly windowLimit: number;
 	private readonly windowMs: number;
@@ -63,6 +70,8 @@ export class RateLimiter {
 	/** How far stalls have moved the schedule back, in total. */
 	private shifted = 0;
 	private lastStart = Number.NEGATIVE_INFINITY;
+	/** The start time the spacing rule hands out next (or now, if later). */
+	private nextStartTime = Number.NEGATIVE_INFINITY;
 	/** Start times still inside the window, oldest first, from index `head` on. */
 	private starts: number[] = [];
 	private head = 0;
@@ -73,10 +82,11 @@ export class RateLimiter {
 		this.interval = limited ? 1000 / rate : 0;
 		const burst = Math.max(1, Math.floor(options.burst ?? 1));
 		this.tolerance = (burst - 1) * this.interval;
-		this.catchUp = this.interval / 2;
-		this.minGap = burst > 1 ? 0 : this.interval - this.catchUp;
 		this.windowLimit = limited ? Math.max(1, Math.floor(rate)) : 0;
 		this.windowMs = this.windowLimit * this.interval;
+		this.catchUp = Math.max(this.interval / 2, this.windowMs / 10);
+		this.spacing = burst > 1 ? 0 : this.interval / 2;
+		this.minGap = this.spacing / 2;
 		this.signal = options.signal;
 		this.now = options.now ?? Date.now;
 		this.sleep = options.sleep ?? n8nSleep;
@@ -85,15 +95,26 @@ export class RateLimiter {
 	/** Resolves when the caller may send one request; rejects once the signal is aborted, even without a wait. */
 	async acquire(): Promise<void> {
 		let reservation = this.reserve();
+		let startTime: number | undefined;
 		for (;;) {
 			this.signal?.throwIfAborted();
-			// A 429 arrived while this caller slept: its slot may lie inside the window the server refused.
-			if (reservation.epoch !== this.epoch) reservation = this.reserve();
+			if (reservation.epoch !== this.epoch) {
+				// A 429 arrived while this caller slept: its slot may lie inside the window the server refused.
+				reservation = this.reserve();
+			}
 			const now = this.now();
-			const due = Math.max(this.slotOf(reservation), this.lastStart + this.minGap, this.windowOpensAt(now));
+			let due = Math.max(this.slotOf(reservation), this.windowOpensAt(now));
+			const apart = this.lastStart + this.minGap;
 			if (due <= now) {
-				this.start(now, reservation);
-				return;
+				startTime ??= this.nextStart(now);
+				if (startTime <= now && apart <= now) {
+					this.start(now, reservation);
+					return;
+				}
+				due = Math.max(startTime, apart);
+			} else {
+				// A start time is handed out (again) once the slot and the window allow one.
+				startTime = undefined;
 			}
 			await this.sleep(due - now, this.signal);
 		}
@@ -118,6 +139,12 @@ export class RateLimiter {
 		return reservation.slot + this.shifted - reservation.shifted;
 	}
 
+	private nextStart(now: number): number {
+		const startTime = Math.max(now, this.nextStartTime);
+		this.nextStartTime = startTime + this.spacing;
+		return startTime;
+	}
+
 	/** When the next request may start without putting more than `windowLimit` into one window. */
 	private windowOpensAt(now: number): number {
 		if (this.windowLimit === 0) return Number.NEGATIVE_INFINITY;
@@ -135,7 +162,7 @@ export class RateLimiter {
 	private start(now: number, reservation: Reservation): void {
 		const lateBy = now - this.slotOf(reservation) - this.catchUp;
 		if (lateBy > 0) {
-			// Every slot reserved so far, and the next one, moves back by the part of the delay not absorbed.
+			// Every slot reserved so far, and the next one, moves back by the part of the delay not caught up.
 			this.shifted += lateBy;
 			this.nextSlot += lateBy;
 		}
