@@ -1,5 +1,12 @@
 import { sleep as n8nSleep } from 'n8n-workflow';
 
+/**
+ * The limiter keeps 1 % below the ceiling it is given: between its decision and the request reaching the
+ * server lie a few milliseconds that vary (the rest of the event loop's turn, the network), and at exactly
+ * the ceiling they would be enough to put one request too many into a server's one-second window.
+ */
+const HEADROOM = 1.01;
+
 export interface RateLimiterOptions {
 	/** Requests per second; not finite or ≤ 0 = no limit. */
 	ratePerSecond: number;
@@ -11,7 +18,7 @@ export interface RateLimiterOptions {
 	burst?: number;
 	/** Cancels waits (the execution's cancel signal): `acquire()` then rejects with its reason. */
 	signal?: AbortSignal;
-	/** Clock, replaceable in tests. */
+	/** Clock in milliseconds, replaceable in tests. Default: the monotonic `performance.now()`. */
 	now?: () => number;
 	/** Timer, replaceable in tests together with `now` (a virtual clock). */
 	sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
@@ -35,9 +42,9 @@ interface Reservation {
  * rest, so a long pause is not followed by a long stretch above the rate.
  *
  * Rules on when requests actually start keep that catching up from turning into a burst:
- * - window: in any window of N / rate seconds at most N requests start, N = the rate rounded down (at least 1).
- *   For an integer rate such as Qlara's 50/s: never more than the rate within any one second, measured on the
- *   start times themselves, whatever the timers did;
+ * - window: in any window of N / rate seconds (plus the 1 % headroom) at most N requests start, N = the rate
+ *   rounded down (at least 1). For an integer rate such as Qlara's 50/s: never more than 50 within 1.01 s,
+ *   measured on the start times themselves, whatever the timers did;
  * - spacing (with `burst` 1): a caller whose slot has come and whom the window lets through is handed the next
  *   start time, half an interval after the previous one handed out, so the slots that fell due during a stall
  *   leave one by one at no more than twice the rate. Handing times out (rather than measuring from the previous
@@ -79,7 +86,7 @@ export class RateLimiter {
 	constructor(options: RateLimiterOptions) {
 		const rate = options.ratePerSecond;
 		const limited = Number.isFinite(rate) && rate > 0;
-		this.interval = limited ? 1000 / rate : 0;
+		this.interval = limited ? (1000 * HEADROOM) / rate : 0;
 		const burst = Math.max(1, Math.floor(options.burst ?? 1));
 		this.tolerance = (burst - 1) * this.interval;
 		this.windowLimit = limited ? Math.max(1, Math.floor(rate)) : 0;
@@ -88,7 +95,9 @@ export class RateLimiter {
 		this.spacing = burst > 1 ? 0 : this.interval / 2;
 		this.minGap = this.spacing / 2;
 		this.signal = options.signal;
-		this.now = options.now ?? Date.now;
+		// Monotonic and below the millisecond: a wall clock could step, and whole milliseconds would let 50
+		// starts at 20 ms spacing fit into 999.x ms of real time.
+		this.now = options.now ?? (() => performance.now());
 		this.sleep = options.sleep ?? n8nSleep;
 	}
 
