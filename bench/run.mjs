@@ -21,10 +21,11 @@
  *                  runs fn after a GC; cpu_ms is process.cpuUsage (user + system) of this process only;
  *                  peak RSS comes from the kernel's maxRSS when the run set a new peak, else from sampling
  *   log(text)      progress line on stderr
- *   atLeast(value, min), atMost(value, max), maxInWindow(times, ms), smallestGap(times)   (./targets.mjs)
+ *   atLeast(value, min), atMost(value, max), is(value, expected), maxInWindow(times, ms), smallestGap(times)
+ *                  (./targets.mjs)
  * A scenario returns the objects to print; a thrown error prints { scenario, error } and exits non-zero.
  *
- * Targets: a result's `targets` is `{ name: { value, min | max, met } }` (atLeast / atMost build them). Every
+ * Targets: a result's `targets` is `{ name: { value, min | max | expected, met } }` (atLeast, atMost, is). Every
  * target not met is printed on stderr as "MISSED scenario: name value > max", and `npm run bench` exits 1.
  */
 import { fork } from 'node:child_process';
@@ -34,7 +35,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
-import { atLeast, atMost, maxInWindow, missedTargets, smallestGap } from './targets.mjs';
+import { atLeast, atMost, is, maxInWindow, missedTargets, smallestGap } from './targets.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..');
@@ -163,7 +164,7 @@ async function scenarioChild(file, index) {
 	const harness = require(join(devDist, 'test', 'harness', 'index.js'));
 	const { AgileTelecom } = require(join(devDist, 'nodes', 'AgileTelecom', 'AgileTelecom.node.js'));
 	const scenario = (await loadScenarios(file))[Number(index)];
-	const ctx = { harness, AgileTelecom, startSandbox: startSandboxProcess, measure, log, round, atLeast, atMost, maxInWindow, smallestGap };
+	const ctx = { harness, AgileTelecom, startSandbox: startSandboxProcess, measure, log, round, atLeast, atMost, is, maxInWindow, smallestGap };
 	const missed = [];
 	try {
 		const results = await scenario.run(ctx);

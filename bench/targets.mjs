@@ -1,6 +1,6 @@
 /**
  * Targets of the benchmarks (`npm run bench`, `npm run bench:n8n`): a result line carries
- * `targets: { name: { value, min | max, met } }`, and a runner exits non-zero when one is not met.
+ * `targets: { name: { value, min | max | expected, met } }`, and a runner exits non-zero when one is not met.
  */
 
 /** A target met when `value` ≥ `min`; a missing value (null/undefined) is a miss. */
@@ -13,11 +13,17 @@ export function atMost(value, max) {
 	return { value: value ?? null, max, met: typeof value === 'number' && value <= max };
 }
 
+/** A target met when `value` is exactly `expected`. */
+export function is(value, expected) {
+	return { value: value ?? null, expected, met: value === expected };
+}
+
 /** "scenario: name value < min" for every target of a result line that is not met. */
 export function missedTargets(line) {
+	const bound = (t) => ('min' in t ? `< ${t.min}` : 'max' in t ? `> ${t.max}` : `instead of ${t.expected}`);
 	return Object.entries(line.targets ?? {})
 		.filter(([, t]) => !t.met)
-		.map(([name, t]) => `${line.scenario}: ${name} ${t.value} ${'min' in t ? `< ${t.min}` : `> ${t.max}`}${t.why ? ` (${t.why})` : ''}`);
+		.map(([name, t]) => `${line.scenario}: ${name} ${t.value} ${bound(t)}${t.why ? ` (${t.why})` : ''}`);
 }
 
 /** The most times that fall inside any half-open window [t, t + windowMs). */

@@ -120,7 +120,7 @@ function targets(ctx, figures, strict, nodeRate, stall) {
 	const common = {
 		lost: ctx.atMost(figures.lost, 0),
 		duplicates: ctx.atMost(figures.duplicates, 0),
-		output_in_input_order: { value: figures.output_in_input_order, met: figures.output_in_input_order === true },
+		output_in_input_order: ctx.is(figures.output_in_input_order, true),
 	};
 	if (!strict) return common;
 	return {
