@@ -28,8 +28,6 @@ interface Reservation {
 	slot: number;
 	/** `pause()` count when the slot was reserved: a later pause voids it. */
 	epoch: number;
-	/** `shifted` when the slot was reserved: the slot moves by whatever was added since. */
-	shifted: number;
 }
 
 /**
@@ -37,9 +35,11 @@ interface Reservation {
  * next free slot synchronously and sleeps until it (GCRA, "virtual scheduling").
  *
  * Slots follow a theoretical schedule, not the time a caller actually woke up, so timers firing late do not
- * lower the achieved rate: slots that fell due while the event loop was busy are caught up afterwards. Only a
- * tenth of a window (100 ms at 50/s) is caught up; after a longer stall the whole schedule moves back by the
- * rest, so a long pause is not followed by a long stretch above the rate.
+ * lower the achieved rate: the slots that fell due while the event loop was busy are caught up afterwards, but
+ * no more than a tenth of a window of them (100 ms at 50/s): a caller whose slot lies further back takes a new
+ * one. A stall shorter than that leaves exactly that much unused in the server's window, so catching it up
+ * does not crowd the next window; after a longer one the rest is lost, not paid back in a burst that the next
+ * second would have to make up for. A caller arriving when nobody waits starts from now: idle time is not owed.
  *
  * Rules on when requests actually start keep that catching up from turning into a burst:
  * - window: in any window of N / rate seconds (plus the 1 % headroom) at most N requests start, N = the rate
@@ -58,7 +58,7 @@ interface Reservation {
 export class RateLimiter {
 	private readonly interval: number;
 	private readonly tolerance: number;
-	/** How far the schedule may lag behind the clock before it is moved back. */
+	/** How far behind the clock a slot reserved while others wait may lie. */
 	private readonly catchUp: number;
 	/** Between two start times handed out. */
 	private readonly spacing: number;
@@ -74,8 +74,8 @@ export class RateLimiter {
 	private notBefore = Number.NEGATIVE_INFINITY;
 	/** Bumped by every pause: a reservation made before it is void. */
 	private epoch = 0;
-	/** How far stalls have moved the schedule back, in total. */
-	private shifted = 0;
+	/** Callers inside acquire(). */
+	private waiting = 0;
 	private lastStart = Number.NEGATIVE_INFINITY;
 	/** The start time the spacing rule hands out next (or now, if later). */
 	private nextStartTime = Number.NEGATIVE_INFINITY;
@@ -91,7 +91,8 @@ export class RateLimiter {
 		this.tolerance = (burst - 1) * this.interval;
 		this.windowLimit = limited ? Math.max(1, Math.floor(rate)) : 0;
 		this.windowMs = this.windowLimit * this.interval;
-		this.catchUp = Math.max(this.interval / 2, this.windowMs / 10);
+		// Without a limit nothing is ever overdue.
+		this.catchUp = limited ? Math.max(this.interval / 2, this.windowMs / 10) : Number.POSITIVE_INFINITY;
 		this.spacing = burst > 1 ? 0 : this.interval / 2;
 		this.minGap = this.spacing / 2;
 		this.signal = options.signal;
@@ -103,29 +104,35 @@ export class RateLimiter {
 
 	/** Resolves when the caller may send one request; rejects once the signal is aborted, even without a wait. */
 	async acquire(): Promise<void> {
-		let reservation = this.reserve();
-		let startTime: number | undefined;
-		for (;;) {
-			this.signal?.throwIfAborted();
-			if (reservation.epoch !== this.epoch) {
-				// A 429 arrived while this caller slept: its slot may lie inside the window the server refused.
-				reservation = this.reserve();
-			}
-			const now = this.now();
-			let due = Math.max(this.slotOf(reservation), this.windowOpensAt(now));
-			const apart = this.lastStart + this.minGap;
-			if (due <= now) {
-				startTime ??= this.nextStart(now);
-				if (startTime <= now && apart <= now) {
-					this.start(now, reservation);
-					return;
+		this.waiting++;
+		try {
+			let reservation = this.reserve(this.now());
+			let startTime: number | undefined;
+			for (;;) {
+				this.signal?.throwIfAborted();
+				const now = this.now();
+				// Voided by a 429 that arrived meanwhile (the slot may lie inside the window the server refused),
+				// or overdue by more than the catch-up: the slot is taken again, behind the callers already due.
+				if (reservation.epoch !== this.epoch || reservation.slot < now - this.catchUp) {
+					reservation = this.reserve(now);
 				}
-				due = Math.max(startTime, apart);
-			} else {
-				// A start time is handed out (again) once the slot and the window allow one.
-				startTime = undefined;
+				let due = Math.max(reservation.slot, this.windowOpensAt(now));
+				if (due <= now) {
+					startTime ??= this.nextStart(now);
+					const apart = this.lastStart + this.minGap;
+					if (startTime <= now && apart <= now) {
+						this.start(now);
+						return;
+					}
+					due = Math.max(startTime, apart);
+				} else {
+					// A start time is handed out (again) once the slot and the window allow one.
+					startTime = undefined;
+				}
+				await this.sleep(due - now, this.signal);
 			}
-			await this.sleep(due - now, this.signal);
+		} finally {
+			this.waiting--;
 		}
 	}
 
@@ -138,14 +145,11 @@ export class RateLimiter {
 		this.epoch++;
 	}
 
-	private reserve(): Reservation {
-		const slot = Math.max(this.now(), this.nextSlot - this.tolerance, this.notBefore);
+	private reserve(now: number): Reservation {
+		const earliest = this.waiting > 1 ? now - this.catchUp : now;
+		const slot = Math.max(earliest, this.nextSlot - this.tolerance, this.notBefore);
 		this.nextSlot = Math.max(this.nextSlot, slot) + this.interval;
-		return { slot, epoch: this.epoch, shifted: this.shifted };
-	}
-
-	private slotOf(reservation: Reservation): number {
-		return reservation.slot + this.shifted - reservation.shifted;
+		return { slot, epoch: this.epoch };
 	}
 
 	private nextStart(now: number): number {
@@ -168,13 +172,7 @@ export class RateLimiter {
 		return this.starts[this.starts.length - this.windowLimit] + this.windowMs;
 	}
 
-	private start(now: number, reservation: Reservation): void {
-		const lateBy = now - this.slotOf(reservation) - this.catchUp;
-		if (lateBy > 0) {
-			// Every slot reserved so far, and the next one, moves back by the part of the delay not caught up.
-			this.shifted += lateBy;
-			this.nextSlot += lateBy;
-		}
+	private start(now: number): void {
 		this.lastStart = now;
 		if (this.windowLimit > 0) this.starts.push(now);
 	}
