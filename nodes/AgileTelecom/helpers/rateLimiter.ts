@@ -11,7 +11,7 @@ export interface RateLimiterOptions {
 	/** Requests per second; not finite or ≤ 0 = no limit. */
 	ratePerSecond: number;
 	/**
-	 * How many requests may start back to back after an idle spell. The default 1 means strict spacing of
+	 * How many requests may start back to back after an idle spell. The default 1 means even spacing of
 	 * 1/rate: with the ceiling set to exactly the account's limit, a burst on top of it could overflow a
 	 * per-second window on the server and cost a 429 whose smallest wait (1 s) is worth far more than the burst.
 	 */
