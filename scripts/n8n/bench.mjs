@@ -67,21 +67,14 @@ const batch = (parameters) => agile({ operation: 'sendBatch', sender: SENDER, ..
  */
 function scenarios(sandboxUrl) {
 	return [
-		{
-			name: 'http-request',
+		...[false, true].map((viaCredential) => ({
+			name: viaCredential ? 'http-request-credential' : 'http-request',
+			optional: viaCredential,
 			row: toAndText,
-			node: httpRequestNode(sandboxUrl, false),
+			node: httpRequestNode(sandboxUrl, viaCredential),
 			expected: (row) => [row.to, row.text],
 			accepted: (json) => json.results?.sms?.accepted === true,
-		},
-		{
-			name: 'http-request-credential',
-			optional: true,
-			row: toAndText,
-			node: httpRequestNode(sandboxUrl, true),
-			expected: (row) => [row.to, row.text],
-			accepted: (json) => json.results?.sms?.accepted === true,
-		},
+		})),
 		{
 			name: 'batch-expressions',
 			row: toAndText,
