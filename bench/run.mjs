@@ -21,7 +21,12 @@
  *                  runs fn after a GC; cpu_ms is process.cpuUsage (user + system) of this process only;
  *                  peak RSS comes from the kernel's maxRSS when the run set a new peak, else from sampling
  *   log(text)      progress line on stderr
+ *   atLeast(value, min), atMost(value, max), is(value, expected), maxInWindow(times, ms), smallestGap(times)
+ *                  (./targets.mjs)
  * A scenario returns the objects to print; a thrown error prints { scenario, error } and exits non-zero.
+ *
+ * Targets: a result's `targets` is `{ name: { value, min | max | expected, met } }` (atLeast, atMost, is). Every
+ * target not met is printed on stderr as "MISSED scenario: name value > max", and `npm run bench` exits 1.
  */
 import { fork } from 'node:child_process';
 import { readdirSync } from 'node:fs';
@@ -29,6 +34,8 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+
+import { atLeast, atMost, is, maxInWindow, missedTargets, smallestGap } from './targets.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..');
@@ -157,15 +164,23 @@ async function scenarioChild(file, index) {
 	const harness = require(join(devDist, 'test', 'harness', 'index.js'));
 	const { AgileTelecom } = require(join(devDist, 'nodes', 'AgileTelecom', 'AgileTelecom.node.js'));
 	const scenario = (await loadScenarios(file))[Number(index)];
-	const ctx = { harness, AgileTelecom, startSandbox: startSandboxProcess, measure, log, round };
+	const ctx = { harness, AgileTelecom, startSandbox: startSandboxProcess, measure, log, round, atLeast, atMost, is, maxInWindow, smallestGap };
+	const missed = [];
 	try {
 		const results = await scenario.run(ctx);
-		for (const r of results) process.stdout.write(`${JSON.stringify(r)}\n`);
+		for (const r of results) {
+			process.stdout.write(`${JSON.stringify(r)}\n`);
+			missed.push(...missedTargets(r));
+		}
 	} catch (error) {
 		process.stdout.write(`${JSON.stringify({ scenario: scenario.name, error: String(error?.message ?? error) })}\n`);
 		log(String(error?.stack ?? error));
-		process.exitCode = 1;
+		missed.push(`${scenario.name}: failed: ${String(error?.message ?? error)}`);
 	}
+	for (const m of missed) log(`MISSED ${m}`);
+	if (missed.length) process.exitCode = 1;
+	// The parent lists every miss again at the end, after all the scenarios' progress lines.
+	await new Promise((resolve) => process.send({ missed }, resolve));
 }
 
 // ---------------------------------------------------------------- main
@@ -175,6 +190,7 @@ async function main(selected) {
 		.filter((f) => f.endsWith('.mjs'))
 		.sort();
 	let failed = false;
+	const missed = [];
 	for (const file of files) {
 		const scenarios = await loadScenarios(file);
 		for (let index = 0; index < scenarios.length; index++) {
@@ -186,12 +202,18 @@ async function main(selected) {
 					execArgv: ['--expose-gc'],
 					stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
 				});
+				child.on('message', (message) => missed.push(...(message.missed ?? [])));
 				child.on('exit', resolve);
 			});
-			if (code !== 0) failed = true;
+			if (code !== 0) {
+				failed = true;
+				if (!missed.some((m) => m.startsWith(`${name}:`))) missed.push(`${name}: exited with code ${code}`);
+			}
 		}
 	}
-	if (failed) process.exitCode = 1;
+	log(missed.length ? `${missed.length} target(s) missed:` : 'every target met');
+	for (const m of missed) log(`  ${m}`);
+	if (failed || missed.length) process.exitCode = 1;
 }
 
 const [mode, ...rest] = process.argv.slice(2);

@@ -4,7 +4,9 @@
  *   wholesale                    10,000 items, default batching (500 messages per request, 2 in flight)
  *   wholesale-one-per-request    the same items with Messages per Request 1, for comparison. Bounded by the
  *                                maximum Concurrency, 20 requests in flight: at least 10,000 × 20 ms / 20 = 10 s
- *   wholesale-100k               100,000 items, default batching: peak memory
+ *   wholesale-100k               100,000 items, default batching: peak memory (target: the node grows the
+ *                                process by ≤ 200 MB)
+ * Every scenario: the expected number of requests, every item accepted, none twice (`targets`).
  *
  * The workflow is realistic: `destinations` and `body` are expressions on each row ({{ $json.phone }} …).
  * cpu_ms_per_item: all the CPU of the bench process (the sandbox runs elsewhere) per item: the engine, n8n
@@ -12,7 +14,7 @@
  * engine_baseline_cpu_ms_per_item: the same workflow with a stand-in node that has the same parameters,
  *   resolves the same per-item expressions and returns its input. Every node that reads per-item parameters
  *   pays this; most of it is n8n building a data proxy for each expression.
- * node_cpu_ms_per_item (target ≤ 0.05): the node's own CPU. The difference of the two figures above is
+ * node_cpu_ms_per_item (target ≤ 0.05, issue 11): the node's own CPU. The difference of the two figures above is
  *   dominated by the expressions' run-to-run noise, so it is measured where nothing else varies: the same
  *   node with fixed parameters (no expressions; it still splits, validates, segments, packs, sends and
  *   parses per item) minus a pass-through node, in alternating pairs after a warm-up, median of the pairs.
@@ -79,11 +81,19 @@ async function runOnce(ctx, sandbox, items, values, batching, nodeType) {
 	return run;
 }
 
-function checkOutput(run, count) {
+function checkOutput(run) {
 	const output = run.output ?? [];
 	let accepted = 0;
 	for (const item of output) if (item.json.accepted === true) accepted++;
-	return { outputItems: output.length, complete: output.length === count && accepted === count };
+	return { outputItems: output.length, accepted };
+}
+
+/** Every item accepted (in the output and by the sandbox), none twice. */
+function deliveryTargets(ctx, output, stats, count) {
+	return {
+		lost: ctx.atMost(count - Math.min(output.accepted, stats.acceptedMessages), 0),
+		duplicates: ctx.atMost(stats.duplicates, 0),
+	};
 }
 
 /** Median of (node − pass-through) CPU per item over alternating pairs, with fixed parameters. */
@@ -116,7 +126,7 @@ async function cpuScenario(ctx, { name, count, batching, pairs, warmUp }) {
 		await sandbox.reset();
 		const measured = await ctx.measure(() => runOnce(ctx, sandbox, items, EXPRESSIONS, batching));
 		const stats = await sandbox.stats();
-		const output = checkOutput(measured.result, count);
+		const output = checkOutput(measured.result);
 		ctx.log(`${name}: ${measured.wall_ms} ms wall, ${stats.requests} requests`);
 
 		const messagesPerRequest = batching.messagesPerRequest ?? MESSAGES_PER_REQUEST;
@@ -139,9 +149,9 @@ async function cpuScenario(ctx, { name, count, batching, pairs, warmUp }) {
 			duplicates: stats.duplicates,
 			output_items: output.outputItems,
 			targets: {
-				requests: stats.requests === expectedRequests,
-				...(own !== undefined ? { node_cpu_ms_per_item: own <= TARGET_NODE_CPU_MS_PER_ITEM } : {}),
-				every_item_accepted_once: output.complete && stats.acceptedMessages === count && stats.duplicates === 0,
+				requests: ctx.atMost(stats.requests, expectedRequests),
+				...(own !== undefined ? { node_cpu_ms_per_item: ctx.atMost(ctx.round(own, 4), TARGET_NODE_CPU_MS_PER_ITEM) } : {}),
+				...deliveryTargets(ctx, output, stats, count),
 			},
 		};
 	} finally {
@@ -178,7 +188,7 @@ async function memoryScenario(ctx, { name, count }) {
 			runOnce(ctx, sandbox, items, EXPRESSIONS, process.env.MPR ? { messagesPerRequest: Number(process.env.MPR) } : {}, observedNode(ctx.AgileTelecom, marks)),
 		);
 		const stats = await sandbox.stats();
-		const output = checkOutput(measured.result, count);
+		const output = checkOutput(measured.result);
 		// maxRSS is a lifetime peak: if the trigger's parsing set it, this is an upper bound of the node's peak.
 		const maxRssEnd = process.resourceUsage().maxRSS * 1024;
 		const nodePeak = maxRssEnd > marks.maxRss ? maxRssEnd : measured.peak_rss_mb * 1024 * 1024;
@@ -203,9 +213,9 @@ async function memoryScenario(ctx, { name, count }) {
 			duplicates: stats.duplicates,
 			output_items: output.outputItems,
 			targets: {
-				requests: stats.requests === expectedRequests,
-				node_rss_growth_mb: nodeGrowth <= TARGET_RSS_GROWTH_MB,
-				every_item_accepted_once: output.complete && stats.acceptedMessages === count && stats.duplicates === 0,
+				requests: ctx.atMost(stats.requests, expectedRequests),
+				node_rss_growth_mb: ctx.atMost(nodeGrowth, TARGET_RSS_GROWTH_MB),
+				...deliveryTargets(ctx, output, stats, count),
 			},
 		};
 	} finally {

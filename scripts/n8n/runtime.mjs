@@ -13,7 +13,7 @@
 //   await server.stop(); await n8n.dispose();
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -44,13 +44,20 @@ export function n8nId(prefix = '') {
 	return id;
 }
 
-function run(cmd, args, { cwd, env, timeoutMs = 10 * 60_000, input } = {}) {
+/**
+ * Runs a command and collects its output. `stdoutFile`: the child writes its stdout into that file instead of a
+ * pipe (read back and deleted at the end). n8n ends `execute` with process.exit(), which cuts off whatever of a
+ * large --rawOutput JSON is still queued for a pipe; writes to a file are synchronous and complete.
+ */
+function run(cmd, args, { cwd, env, timeoutMs = 10 * 60_000, input, stdoutFile } = {}) {
 	return new Promise((resolve, reject) => {
 		const started = Date.now();
-		const child = spawn(cmd, args, { cwd, env, stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
+		const stdoutFd = stdoutFile ? openSync(stdoutFile, 'w') : undefined;
+		const child = spawn(cmd, args, { cwd, env, stdio: [input === undefined ? 'ignore' : 'pipe', stdoutFd ?? 'pipe', 'pipe'] });
+		if (stdoutFd !== undefined) closeSync(stdoutFd);
 		let stdout = '';
 		let stderr = '';
-		child.stdout.on('data', (c) => (stdout += c));
+		child.stdout?.on('data', (c) => (stdout += c));
 		child.stderr.on('data', (c) => (stderr += c));
 		if (input !== undefined) child.stdin.end(input);
 		const timer = setTimeout(() => {
@@ -63,7 +70,12 @@ function run(cmd, args, { cwd, env, timeoutMs = 10 * 60_000, input } = {}) {
 		});
 		child.on('close', (code, signal) => {
 			clearTimeout(timer);
-			resolve({ exitCode: code, signal, stdout, stderr, ms: Date.now() - started });
+			const ms = Date.now() - started;
+			if (stdoutFile) {
+				stdout = readFileSync(stdoutFile, 'utf8');
+				rmSync(stdoutFile, { force: true });
+			}
+			resolve({ exitCode: code, signal, stdout, stderr, ms });
 		});
 	});
 }
@@ -330,9 +342,11 @@ export async function createInstance(options = {}) {
 		/**
 		 * `n8n execute --id=<id> --rawOutput`. Resolves (never rejects on a failed run) with
 		 * { ok, exitCode, signal, run, error, stdout, stderr, ms }; `run` is the execution JSON (null if none was printed).
+		 * largeOutput: stdout goes through a file, so a run JSON of many megabytes arrives whole (see run()).
 		 */
-		async execute(workflowId, { timeoutMs = 5 * 60_000 } = {}) {
-			const r = await cli(['execute', `--id=${workflowId}`, '--rawOutput'], { timeoutMs });
+		async execute(workflowId, { timeoutMs = 5 * 60_000, largeOutput = false } = {}) {
+			const stdoutFile = largeOutput ? path.join(userFolder, `execute-${workflowId}-${Date.now()}.out`) : undefined;
+			const r = await cli(['execute', `--id=${workflowId}`, '--rawOutput'], { timeoutMs, stdoutFile });
 			const runJson = extractJson(r.stdout);
 			const error = runError(runJson);
 			return { ok: r.exitCode === 0 && !error, exitCode: r.exitCode, signal: r.signal, run: runJson, error, stdout: r.stdout, stderr: r.stderr, ms: r.ms };

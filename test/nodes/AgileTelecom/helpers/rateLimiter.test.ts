@@ -1,3 +1,5 @@
+import { sleep } from 'n8n-workflow';
+
 import { RateLimiter } from '../../../../nodes/AgileTelecom/helpers/rateLimiter';
 
 /** Resolution time of each acquire, in ms after `start`, in the order the calls were made. */
@@ -82,5 +84,218 @@ describe('RateLimiter', () => {
 		await expect(waiting).rejects.toThrow('cancelled');
 		expect(Date.now() - start).toBeLessThan(100);
 		await expect(new RateLimiter({ ratePerSecond: 0, signal: controller.signal }).acquire()).rejects.toThrow('cancelled');
+	});
+});
+
+/** Most start times inside any half-open window [t, t + windowMs). */
+function maxInWindow(starts: number[], windowMs: number): number {
+	const sorted = [...starts].sort((a, b) => a - b);
+	let most = 0;
+	let first = 0;
+	for (let last = 0; last < sorted.length; last++) {
+		while (sorted[last] - sorted[first] >= windowMs) first++;
+		most = Math.max(most, last - first + 1);
+	}
+	return most;
+}
+
+function smallestGap(starts: number[]): number {
+	const sorted = [...starts].sort((a, b) => a - b);
+	let smallest = Number.POSITIVE_INFINITY;
+	for (let k = 1; k < sorted.length; k++) smallest = Math.min(smallest, sorted[k] - sorted[k - 1]);
+	return smallest;
+}
+
+/** Promise continuations run between two timers, as in Node's event loop; this lets them all run. */
+async function settle(): Promise<void> {
+	for (let k = 0; k < 100; k++) await Promise.resolve();
+}
+
+/**
+ * A virtual event loop: `now()` is virtual time and `sleep()` adds a timer. `run()` fires the timers in due
+ * order, each at its due time plus `lateness()` (never before the current time), letting promises settle in
+ * between. `stall(at, ms)` keeps the loop busy for `ms` from `at`: every timer due meanwhile fires when it ends,
+ * one after the other at the same time, which is what a busy event loop does to real timers.
+ */
+class VirtualLoop {
+	time = 0;
+	private timers: Array<{ at: number; order: number; fire: () => void }> = [];
+	private order = 0;
+
+	readonly now = (): number => this.time;
+
+	readonly sleep = async (ms: number): Promise<void> =>
+		await new Promise<void>((resolve) => this.add(this.time + Math.max(0, ms), resolve));
+
+	stall(at: number, ms: number): void {
+		this.add(at, () => {
+			this.time += ms;
+		});
+	}
+
+	async run(lateness: () => number = () => 0): Promise<void> {
+		for (;;) {
+			await settle();
+			if (this.timers.length === 0) return;
+			this.timers.sort((a, b) => a.at - b.at || a.order - b.order);
+			const timer = this.timers.shift() as { at: number; fire: () => void };
+			this.time = Math.max(this.time, timer.at + lateness());
+			timer.fire();
+		}
+	}
+
+	private add(at: number, fire: () => void): void {
+		this.timers.push({ at, order: this.order++, fire });
+	}
+}
+
+interface Simulation {
+	rate: number;
+	workers: number;
+	requests: number;
+	/** How long each request takes to answer, or a function of the request's number. */
+	answerMs: number | ((n: number) => number);
+	stalls?: Array<{ at: number; ms: number }>;
+	lateness?: () => number;
+}
+
+/** Workers as the Qlara send runs them: acquire, send (the answer takes `answerMs`), next. Start times. */
+async function simulate(s: Simulation): Promise<number[]> {
+	const loop = new VirtualLoop();
+	const limiter = new RateLimiter({ ratePerSecond: s.rate, now: loop.now, sleep: loop.sleep });
+	const starts: number[] = [];
+	let next = 0;
+	const worker = async () => {
+		while (next < s.requests) {
+			const n = next++;
+			await limiter.acquire();
+			starts.push(loop.now());
+			await loop.sleep(typeof s.answerMs === 'number' ? s.answerMs : s.answerMs(n));
+		}
+	};
+	const done = Promise.all(Array.from({ length: s.workers }, worker));
+	for (const stall of s.stalls ?? []) loop.stall(stall.at, stall.ms);
+	await loop.run(s.lateness);
+	await done;
+	return starts;
+}
+
+/** Deterministic jitter in [0, maxMs): timers are never early, often a little late. */
+function jitter(maxMs: number, seed = 7): () => number {
+	// MINSTD: the products stay below 2^53, so the sequence is exact and the same on every machine.
+	let state = seed;
+	return () => {
+		state = (state * 48271) % 2147483647;
+		return (state / 2147483647) * maxMs;
+	};
+}
+
+const achievedRate = (starts: number[]): number => ((starts.length - 1) * 1000) / (Math.max(...starts) - Math.min(...starts));
+
+describe('RateLimiter after a stall (virtual clock)', () => {
+	it('starts the slots that fell due during a busy event loop one by one, not all at once', async () => {
+		const starts = await simulate({
+			rate: 50,
+			workers: 10,
+			requests: 200,
+			answerMs: 50,
+			stalls: [{ at: 1000, ms: 300 }],
+		});
+		const afterStall = starts.filter((t) => t >= 1300);
+		expect(afterStall.length).toBeGreaterThan(10);
+		// Handed out half an interval (10 ms) apart, and timers are punctual here; before the fix ten started at 1300 ms.
+		expect(smallestGap(starts)).toBeGreaterThanOrEqual(10);
+		expect(maxInWindow(starts, 1000)).toBeLessThanOrEqual(50);
+	});
+
+	it('never lets more than the rate start within any one second, through stalls and late timers', async () => {
+		const starts = await simulate({
+			rate: 50,
+			workers: 10,
+			requests: 1000,
+			answerMs: 50,
+			stalls: [
+				{ at: 2000, ms: 150 },
+				{ at: 5000, ms: 40 },
+				{ at: 9000, ms: 900 },
+				{ at: 12000, ms: 15 },
+			],
+			lateness: jitter(4),
+		});
+		expect(starts).toHaveLength(1000);
+		expect(maxInWindow(starts, 1000)).toBeLessThanOrEqual(50);
+		// A late timer can bring two starts closer than the 10 ms handed out, never closer than 5 ms.
+		expect(smallestGap(starts)).toBeGreaterThanOrEqual(5);
+		// The 900 ms stall costs most of its length (1 s of 21 s); the short ones are caught up.
+		expect(achievedRate(starts)).toBeGreaterThanOrEqual(46);
+	});
+
+	it('keeps at least 90 % of the rate in a steady run whose timers fire late', async () => {
+		const starts = await simulate({ rate: 50, workers: 10, requests: 1000, answerMs: 50, lateness: jitter(4, 11) });
+		expect(achievedRate(starts)).toBeGreaterThanOrEqual(0.9 * 50);
+		expect(maxInWindow(starts, 1000)).toBeLessThanOrEqual(50);
+	});
+
+	it('catches up the slots lost in short stalls, at no more than twice the rate', async () => {
+		// A 60 ms stall every half second: without catching up, 12 % of the slots would be lost.
+		const stalls = Array.from({ length: 40 }, (_, k) => ({ at: 250 + k * 500, ms: 60 }));
+		const starts = await simulate({ rate: 50, workers: 10, requests: 1000, answerMs: 50, stalls, lateness: jitter(2, 5) });
+		expect(achievedRate(starts)).toBeGreaterThanOrEqual(0.97 * 50);
+		expect(smallestGap(starts)).toBeGreaterThanOrEqual(5);
+		expect(maxInWindow(starts, 1000)).toBeLessThanOrEqual(50);
+	});
+
+	it('after a long stall catches up no more than a tenth of a second of slots', async () => {
+		const starts = await simulate({ rate: 50, workers: 10, requests: 300, answerMs: 50, stalls: [{ at: 2000, ms: 900 }] });
+		// 500 ms hold about 25 slots at 49.5/s; on top of them at most 5 (100 ms) of the 45 the stall cost.
+		const afterStall = starts.filter((t) => t >= 2900 && t < 3400);
+		expect(afterStall.length).toBeLessThanOrEqual(25 + 5 + 1);
+		expect(smallestGap(starts)).toBeGreaterThanOrEqual(10);
+	});
+
+	it('spaces the workers that come back together from a slow answer', async () => {
+		// Requests 0–9 take 2 s to answer, so all ten workers return at about the same time.
+		const starts = await simulate({ rate: 50, workers: 10, requests: 60, answerMs: (n) => (n < 10 ? 2000 : 50) });
+		const later = starts.filter((t) => t >= 2000);
+		expect(later.length).toBeGreaterThan(40);
+		expect(smallestGap(later)).toBeGreaterThanOrEqual(10);
+		expect(maxInWindow(starts, 1000)).toBeLessThanOrEqual(50);
+	});
+
+	it('with a fractional rate (1.6/s, a trial account) keeps one request per 625 ms', async () => {
+		const starts = await simulate({ rate: 1.6, workers: 3, requests: 30, answerMs: 50, lateness: jitter(4, 3) });
+		expect(smallestGap(starts)).toBeGreaterThanOrEqual(625);
+		expect(achievedRate(starts)).toBeGreaterThanOrEqual(0.9 * 1.6);
+	});
+});
+
+/** Keeps the event loop busy, as a long synchronous computation in the same process would. */
+function blockEventLoop(ms: number): void {
+	const until = Date.now() + ms;
+	while (Date.now() < until) {
+		// busy: no timer and no I/O callback can run meanwhile
+	}
+}
+
+describe('RateLimiter after a real stall', () => {
+	it('does not release the overdue slots of a blocked event loop all at once', async () => {
+		const limiter = new RateLimiter({ ratePerSecond: 50 });
+		const starts: number[] = [];
+		let next = 0;
+		const worker = async () => {
+			while (next < 80) {
+				next++;
+				await limiter.acquire();
+				starts.push(Date.now());
+				await sleep(30);
+			}
+		};
+		const workers = Promise.all(Array.from({ length: 10 }, worker));
+		await sleep(200);
+		blockEventLoop(250);
+		await workers;
+		// Never closer than a quarter of an interval (5 ms); Date.now() is read again after each acquire, so 1 ms less.
+		expect(smallestGap(starts)).toBeGreaterThanOrEqual(5 - 1);
+		expect(maxInWindow(starts, 1000 - 2)).toBeLessThanOrEqual(50);
 	});
 });
