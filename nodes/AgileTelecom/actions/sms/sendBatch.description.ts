@@ -244,7 +244,7 @@ export const description: INodeProperties[] = [
 				name: 'concurrency',
 				type: 'number',
 				typeOptions: { minValue: 1, maxValue: MAX_CONCURRENCY },
-				default: 2,
+				default: 4,
 				description: `How many requests may be in flight at once (1 to ${MAX_CONCURRENCY})`,
 			},
 			{
