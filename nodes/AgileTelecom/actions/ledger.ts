@@ -68,7 +68,7 @@ export class RunLedger {
 
 	/** Keeps an item's outcome when it sent something (accepted or unknown): that must never be sent again. */
 	record(itemIndex: number, outcome: ItemOutcome, settled?: ReadonlyMap<string, unknown>): void {
-		if (!outcome.sent?.some((m) => m.accepted !== false)) return;
+		if (!outcome.sent?.messages.some((m) => m.accepted !== false)) return;
 		this.stored.items.set(itemIndex, { outcome, settled });
 		this.stored.expires = Date.now() + KEEP_MS;
 	}

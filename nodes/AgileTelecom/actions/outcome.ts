@@ -11,6 +11,14 @@ export interface SentMessage {
 	/** The id delivery reports carry: `ids[i]` of a batch, the Qlara `messageId`. */
 	id: string;
 	accepted: boolean | null;
+	/** The submission that carried it, when it differs from the item's. */
+	globalId?: string;
+}
+
+/** What an item handed to Agile Telecom. `messages` may be the item's own output results (no copy per destination). */
+export interface SentRecord {
+	messages: readonly SentMessage[];
+	/** The submission that first carried the item (Send Batch). */
 	globalId?: string;
 }
 
@@ -22,7 +30,7 @@ export type ItemOutcome = (
 	| { json: IDataObject }
 	| { error: NodeApiError | NodeOperationError; details?: IDataObject }
 ) & {
-	sent?: SentMessage[];
+	sent?: SentRecord;
 };
 
 /**

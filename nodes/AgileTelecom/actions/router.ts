@@ -6,7 +6,7 @@ import * as account from './account';
 import { forgetRun, runScope } from './ledger';
 import * as lookup from './lookup';
 import * as message from './message';
-import type { ItemOutcome, OperationResult } from './outcome';
+import type { ItemOutcome, OperationResult, SentMessage } from './outcome';
 import * as sms from './sms';
 
 /**
@@ -62,9 +62,12 @@ function withSendRecord(error: ItemError, outcomes: Array<ItemOutcome | undefine
 	outcomes.forEach((outcome, index) => {
 		const sent = outcome?.sent;
 		if (!sent) return;
-		const strip = ({ destination, id, globalId }: (typeof sent)[number]) => ({ destination, id, ...(globalId ? { globalId } : {}) });
-		const yes = sent.filter((m) => m.accepted === true).map(strip);
-		const maybe = sent.filter((m) => m.accepted === null).map(strip);
+		const strip = ({ destination, id, globalId }: SentMessage) => {
+			const submission = globalId ?? sent.globalId;
+			return { destination, id, ...(submission ? { globalId: submission } : {}) };
+		};
+		const yes = sent.messages.filter((m) => m.accepted === true).map(strip);
+		const maybe = sent.messages.filter((m) => m.accepted === null).map(strip);
 		if (yes.length) accepted.push({ item: index + 1, messages: yes });
 		if (maybe.length) unknown.push({ item: index + 1, messages: maybe });
 	});

@@ -334,7 +334,7 @@ class QlaraSender {
 
 	private async sendItem(item: Prepared): Promise<ItemOutcome> {
 		const { itemIndex, body } = item;
-		const sent = (accepted: boolean | null) => [{ destination: body.destination, id: body.messageId, accepted }];
+		const sent = (accepted: boolean | null) => ({ messages: [{ destination: body.destination, id: body.messageId, accepted }] });
 		for (let round = 0; ; round++) {
 			const answer = this.fatal ?? (await this.request(item));
 			if (answer instanceof NodeApiError || answer instanceof NodeOperationError) {

@@ -29,7 +29,7 @@ import { apiError, failsEveryRequest, isTransientRefusal, mayHaveBeenSent, refus
 import { agileRequest, type AgileResponse, type Connection } from '../../transport/request';
 import { backoffDelay, type RetrySettings } from '../../transport/retry';
 import { RunLedger, runScope } from '../ledger';
-import { prepareItems, toItemError, type ItemOutcome, type OperationResult, type SentMessage } from '../outcome';
+import { prepareItems, toItemError, type ItemOutcome, type OperationResult, type SentRecord } from '../outcome';
 import { applySmartEncoding, partsProblem, readHygiene, RepeatFilter, repeatsOf, skippedJson, type Hygiene } from './hygiene';
 import { BATCH_INPUT_FIELDS } from './sendBatch.description';
 
@@ -135,10 +135,10 @@ interface Entry {
 	message: BatchMessage;
 	encoding: BatchEncoding;
 	parts: number;
-	/** Numbers given twice in the item, sent once. */
-	repeated: string[];
+	/** Numbers given twice in the item, sent once (absent when none: 100,000 entries may be alive at once). */
+	repeated?: string[];
 	/** Numbers left out because an earlier item already sends them this text (Skip Repeated Destinations). */
-	skipped: Array<{ destination: string; sameAsItem: number }>;
+	skipped?: Array<{ destination: string; sameAsItem: number }>;
 	smartEncoding?: SmartEncodingReport;
 	results: Array<DestinationResult | undefined>;
 	/** The submission that first carried the item. */
@@ -213,7 +213,11 @@ class EntryPreparer {
 		if (text.udhData) message.udhData = text.udhData;
 		if (scheduling.value !== undefined) message.scheduling = scheduling.value;
 		const { encoding, parts, smartEncoding } = text;
-		return { itemIndex: i, message, encoding, parts, repeated, skipped, smartEncoding, results: new Array(message.destinations.length) };
+		const entry: Entry = { itemIndex: i, message, encoding, parts, results: new Array(message.destinations.length) };
+		if (repeated.length > 0) entry.repeated = repeated;
+		if (skipped.length > 0) entry.skipped = skipped;
+		if (smartEncoding) entry.smartEncoding = smartEncoding;
+		return entry;
 	}
 
 	/** Body (merge fields filled, smart encoding applied), UDH, encoding and parts, and the Max Parts check. */
@@ -287,8 +291,8 @@ function outputJson(entry: Entry, simulation: boolean): IDataObject {
 		results,
 	};
 	if (simulation) json.simulation = true;
-	if (entry.repeated.length > 0) json.repeatedDestinations = entry.repeated;
-	if (entry.skipped.length > 0) json.skippedDestinations = entry.skipped;
+	if (entry.repeated) json.repeatedDestinations = entry.repeated;
+	if (entry.skipped) json.skippedDestinations = entry.skipped;
 	if (entry.smartEncoding) json.smartEncoding = entry.smartEncoding as unknown as IDataObject;
 	const answer = entry.answer ?? {};
 	for (const key of ['credit', 'processedMessages', 'processedSmsParts', 'warning'] as const) {
@@ -327,8 +331,13 @@ class BatchSender {
 		this.signal = ctx.getExecutionCancelSignal();
 	}
 
-	async run(requests: Slice[][]): Promise<void> {
-		await mapWithConcurrency(requests.length, this.settings.concurrency, async (k) => await this.send(requests[k], 0));
+	/** Sends every request; each is let go once sent, so its items' messages can be freed while the run goes on. */
+	async run(requests: Array<Slice[] | undefined>): Promise<void> {
+		await mapWithConcurrency(requests.length, this.settings.concurrency, async (k) => {
+			const request = requests[k];
+			requests[k] = undefined;
+			if (request) await this.send(request, 0);
+		});
 	}
 
 	/** Never the same globalId twice (JSend code 20): a user's one is kept only for a run sent as one request. */
@@ -457,7 +466,8 @@ class BatchSender {
 		if (this.outcomes[entry.itemIndex] !== undefined || entry.results.some((r) => r === undefined)) return;
 		const results = entry.results as DestinationResult[];
 		const json = outputJson(entry, this.settings.requestFields.simulation === true);
-		const sent: SentMessage[] = results.map((r) => ({ destination: r.destination, id: r.id, accepted: r.accepted, globalId: r.globalId ?? entry.globalId }));
+		// The output's own results are the record: no second object per destination (100,000 of them in memory).
+		const sent: SentRecord = { messages: results, globalId: entry.globalId };
 		const accepted = results.filter((r) => r.accepted === true).length;
 		// Refused by the server itself, as opposed to never sent because the request failed.
 		const refused = results.filter((r) => r.accepted === false && r.statusCode !== null);
@@ -527,17 +537,31 @@ export async function execute(
 	const settings = readSettings(this);
 	const scope = runScope(this);
 	const ids = new IdSource(scope);
-	const preparer = new EntryPreparer(this, items, settings, ids);
-	const { valid, outcomes } = prepareItems(this, items.length, (i) => preparer.prepare(i));
+	const ledger = RunLedger.open(this, scope);
+	const { requests, outcomes, entryCount } = plan(this, items, settings, ids, ledger);
+	const sender = new BatchSender(this, connection, settings, ids, ledger, outcomes, entryCount);
+	await sender.run(requests);
+	return { outcomes: sender.outcomes, halt: sender.halt };
+}
+
+/**
+ * Items → requests: validation, what an earlier try already settled, packing. Only the requests keep the entries,
+ * so each entry can be freed once its request is sent.
+ */
+function plan(
+	ctx: IExecuteFunctions,
+	items: INodeExecutionData[],
+	settings: BatchSettings,
+	ids: IdSource,
+	ledger: RunLedger | undefined,
+): { requests: Array<Slice[] | undefined>; outcomes: Array<ItemOutcome | undefined>; entryCount: number } {
+	const preparer = new EntryPreparer(ctx, items, settings, ids);
+	const { valid, outcomes } = prepareItems(ctx, items.length, (i) => preparer.prepare(i));
 	const entries: Entry[] = [];
 	for (const { itemIndex, value } of valid) {
 		// Skip Repeated Destinations left nothing to send: the item says so instead.
-		if (value.message.destinations.length === 0) outcomes[itemIndex] = { json: skippedJson(value.skipped) };
+		if (value.message.destinations.length === 0) outcomes[itemIndex] = { json: skippedJson(value.skipped ?? []) };
 		else entries.push(value);
 	}
-	const ledger = RunLedger.open(this, scope);
-	const pending = applyLedger(entries, ledger, outcomes);
-	const sender = new BatchSender(this, connection, settings, ids, ledger, outcomes, entries.length);
-	await sender.run(planRequests(pending, settings));
-	return { outcomes: sender.outcomes, halt: sender.halt };
+	return { requests: planRequests(applyLedger(entries, ledger, outcomes), settings), outcomes, entryCount: entries.length };
 }
