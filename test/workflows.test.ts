@@ -3,7 +3,6 @@
  * permissions they get, which Node they use, that every npm command they run exists in package.json, and that a
  * release is built, tested and published with provenance through trusted publishing (no token).
  */
-// eslint-disable-next-line @n8n/community-nodes/no-restricted-imports -- test-only: a transitive devDependency (via n8n-core)
 import { parse } from 'yaml';
 
 import { packageJson, readRepoFile } from './repo';
