@@ -34,7 +34,7 @@ afterEach(() => {
 
 const credentials = (format: 'agile' | 'qlara' = 'agile') => ({ agileTelecomApi: sandboxCredentials(sandbox.url, { customApiFormat: format }) });
 
-function batchNode(deduplication: IDataObject = KEY, over: Partial<HarnessNodeOptions> = {}, parameters: INodeParameters = {}): HarnessNodeOptions {
+function batchNode(deduplication: INodeParameters = KEY, over: Partial<HarnessNodeOptions> = {}, parameters: INodeParameters = {}): HarnessNodeOptions {
 	return {
 		parameters: {
 			resource: 'sms',
@@ -50,7 +50,7 @@ function batchNode(deduplication: IDataObject = KEY, over: Partial<HarnessNodeOp
 	};
 }
 
-function qlaraNode(deduplication: IDataObject = KEY, over: Partial<HarnessNodeOptions> = {}): HarnessNodeOptions {
+function qlaraNode(deduplication: INodeParameters = KEY, over: Partial<HarnessNodeOptions> = {}): HarnessNodeOptions {
 	return {
 		parameters: { resource: 'sms', operation: 'send', destination: '={{ $json.to }}', sender: 'MyShop', body: '={{ $json.text }}', deduplication },
 		...over,
