@@ -14,13 +14,14 @@ import { RateLimiter } from '../../helpers/rateLimiter';
 import type { SmartEncodingReport } from '../../helpers/smartEncoding';
 import { checkBody, checkDestinations, checkSender, checkUdh, invalidField } from '../../helpers/validation';
 import { asText, clampInteger, isObject } from '../../helpers/values';
-import { failsEveryRequest, isTransientRefusal, mayHaveBeenSent, redactDeep, refusalError } from '../../transport/errors';
+import { isTransientRefusal, mayHaveBeenSent, redactDeep, refusalError } from '../../transport/errors';
 import { agileRequest, requireQlara, type AgileResponse, type Connection, type RequestPacer } from '../../transport/request';
 import { backoffDelay, type RetrySettings } from '../../transport/retry';
 import { Deduplication } from '../deduplication';
 import { isToolCall, RunLedger, runScope } from '../ledger';
 import { prepareItems, toItemError, type ItemOutcome, type OperationResult } from '../outcome';
 import { applySmartEncoding, partsProblem, readHygiene, RepeatFilter, skippedJson, type Hygiene } from './hygiene';
+import { SendControl } from './control';
 import { asToolAnswers } from './toolAnswer';
 import { DEFAULT_MAX_CONCURRENCY, DEFAULT_MAX_REQUESTS_PER_SECOND, QLARA_INPUT_FIELDS } from './send.description';
 
@@ -307,12 +308,8 @@ function outputJson(item: Prepared, result: QlaraResult, response: unknown): IDa
  * the first failed item; those in flight finish, so what they sent is on record.
  */
 class QlaraSender {
-	halt?: NodeApiError | NodeOperationError;
-	private stopped = false;
-	private fatal?: NodeApiError;
+	readonly control: SendControl;
 	private readonly limiter: RateLimiter;
-	private readonly signal: AbortSignal | undefined;
-	private readonly continueOnFail: boolean;
 
 	constructor(
 		private readonly ctx: IExecuteFunctions,
@@ -321,19 +318,18 @@ class QlaraSender {
 		private readonly ledger: RunLedger | undefined,
 		readonly outcomes: Array<ItemOutcome | undefined>,
 	) {
-		this.signal = ctx.getExecutionCancelSignal();
-		this.limiter = new RateLimiter({ ratePerSecond: settings.ratePerSecond, signal: this.signal });
-		this.continueOnFail = ctx.continueOnFail();
+		this.control = new SendControl(ctx);
+		this.limiter = new RateLimiter({ ratePerSecond: settings.ratePerSecond, signal: this.control.signal });
 	}
 
 	async run(items: Prepared[]): Promise<void> {
 		await mapWithConcurrency(items.length, this.settings.concurrency, async (k) => {
-			if (this.stopped) return;
+			if (this.control.stopped) return;
 			const item = items[k];
 			const outcome = await this.sendItem(item);
 			this.outcomes[item.itemIndex] = outcome;
 			this.ledger?.record(item.itemIndex, item.fingerprint, outcome);
-			if ('error' in outcome && !this.continueOnFail) this.stopped = true;
+			this.control.settled(outcome);
 		});
 	}
 
@@ -351,13 +347,9 @@ class QlaraSender {
 		const { itemIndex, body } = item;
 		const sent = (accepted: boolean | null) => ({ messages: [{ destination: body.destination, id: body.messageId, accepted }] });
 		for (let round = 0; ; round++) {
-			const answer = this.fatal ?? (await this.request(item));
+			const answer = this.control.failsEvery ?? (await this.request(item));
 			if (answer instanceof NodeApiError || answer instanceof NodeOperationError) {
-				if (failsEveryRequest(answer)) this.fatal ??= answer;
-				if (answer instanceof NodeOperationError && this.signal?.aborted) {
-					this.halt ??= answer;
-					this.stopped = true;
-				}
+				this.control.requestFailed(answer);
 				return { error: answer, sent: sent(mayHaveBeenSent(answer) ? null : false) };
 			}
 			const result = readQlaraResponse(answer.body);
@@ -391,11 +383,11 @@ class QlaraSender {
 	/** Waits before resending a transiently refused SMS, when the Retry settings allow one more attempt. */
 	private async mayResend(round: number, code: number): Promise<boolean> {
 		const { retry } = this.settings;
-		if (this.stopped || round >= retry.maxRetries || (code === 429 && !retry.retryOnRateLimit)) return false;
+		if (this.control.stopped || round >= retry.maxRetries || (code === 429 && !retry.retryOnRateLimit)) return false;
 		const delay = backoffDelay(round + 1, retry);
 		if (code === 429) this.limiter.pause(delay);
 		try {
-			await sleep(delay, this.signal);
+			await sleep(delay, this.control.signal);
 			return true;
 		} catch {
 			return false;
@@ -435,5 +427,5 @@ export async function execute(
 	const sender = new QlaraSender(this, connection, settings, ledger, outcomes);
 	await sender.run(candidates.filter((c) => !skips.has(c.itemIndex)));
 	await deduplication?.release(claimed.filter((c) => !skips.has(c.itemIndex)), sender.outcomes);
-	return { outcomes: asToolAnswers(this, sender.outcomes), halt: sender.halt };
+	return { outcomes: asToolAnswers(this, sender.outcomes), halt: sender.control.halt };
 }
