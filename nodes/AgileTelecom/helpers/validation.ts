@@ -264,13 +264,21 @@ export function checkBody(value: unknown): Checked<string> {
 }
 
 /**
- * User Data Header hex, as both sends accept it: empty means none; otherwise whole bytes whose length leaves room
- * for text. Gives the octets each part carries for it, for the parts count.
+ * User Data Header hex, the one reader of both sends: empty means none; otherwise whole bytes whose length leaves
+ * room for text. Gives the header to send and the octets each part carries for it, so the parts are counted with
+ * the header that is sent.
  */
 export function checkUdh(value: unknown): Checked<{ udhData?: string; udhOctets: number }> {
-	const udhData = (typeof value === 'string' ? value : '').trim();
+	if (value === undefined || value === null) return { value: { udhOctets: 0 } };
+	if (typeof value === 'number') {
+		// 070645670000 read from a sheet arrives as 70645670000: its leading zeros are gone, and with them the header.
+		return {
+			problem: `is the number ${String(value)}, not text: a spreadsheet or expression turned the hex into a number and dropped its leading zeros, so the header cannot be recovered. Give the UDH as text (format the column as text), for example 070645670000`,
+		};
+	}
+	if (typeof value !== 'string') return { problem: 'must be text: hex digits, two per byte, for example 070645670000' };
+	const udhData = value.trim();
 	if (!udhData) return { value: { udhOctets: 0 } };
 	const problem = hexProblem(udhData) ?? udhLengthProblem(udhData);
 	return problem ? { problem } : { value: { udhData, udhOctets: udhOctets(udhData) } };
 }
-

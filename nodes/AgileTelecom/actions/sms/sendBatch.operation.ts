@@ -140,6 +140,8 @@ interface Entry {
 	/** Numbers left out because an earlier item already sends them this text (Skip Repeated Destinations). */
 	skipped?: Array<{ destination: string; sameAsItem: number }>;
 	smartEncoding?: SmartEncodingReport;
+	/** The past schedule the item had, when Past Schedule is Send Now and it was sent at once. */
+	pastScheduleSentNow?: string;
 	results: Array<DestinationResult | undefined>;
 	/** The submission that first carried the item. */
 	globalId?: string;
@@ -197,7 +199,7 @@ class EntryPreparer {
 		if ('problem' in text) return fail(text);
 		const messageIds = this.messageIds(i, options, numbers, given, kept);
 		if (!Array.isArray(messageIds)) return fail(messageIds);
-		const scheduling = checkSchedule(this.read.scheduling(i, options), this.settings.timeZone);
+		const scheduling = checkSchedule(this.read.scheduling(i, options), this.settings.timeZone, options.pastSchedule);
 		if (scheduling.problem !== undefined) return fail({ field: 'scheduling', problem: scheduling.problem });
 
 		const skipped = repeatsOf(numbers, text.body, this.repeats);
@@ -217,6 +219,7 @@ class EntryPreparer {
 		if (repeated.length > 0) entry.repeated = repeated;
 		if (skipped.length > 0) entry.skipped = skipped;
 		if (smartEncoding) entry.smartEncoding = smartEncoding;
+		if (scheduling.pastSentNow !== undefined) entry.pastScheduleSentNow = scheduling.pastSentNow;
 		return entry;
 	}
 
@@ -294,6 +297,8 @@ function outputJson(entry: Entry, simulation: boolean): IDataObject {
 	if (entry.repeated) json.repeatedDestinations = entry.repeated;
 	if (entry.skipped) json.skippedDestinations = entry.skipped;
 	if (entry.smartEncoding) json.smartEncoding = entry.smartEncoding as unknown as IDataObject;
+	if (entry.message.scheduling !== undefined) json.scheduling = entry.message.scheduling;
+	if (entry.pastScheduleSentNow !== undefined) json.pastScheduleSentNow = entry.pastScheduleSentNow;
 	const answer = entry.answer ?? {};
 	for (const key of ['credit', 'processedMessages', 'processedSmsParts', 'warning'] as const) {
 		if (answer[key] !== undefined) json[key] = answer[key];
