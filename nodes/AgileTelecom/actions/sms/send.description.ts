@@ -209,7 +209,7 @@ export const description: INodeProperties[] = [
 				type: 'dateTime',
 				default: '',
 				description:
-					"When Agile Telecom should send the SMS: a date and time (without an offset it is read in the workflow's time zone), or epoch seconds or milliseconds.",
+					"When Agile Telecom should send the SMS: a date and time (without an offset it is read in the workflow's time zone), or epoch seconds or milliseconds",
 			},
 			{
 				displayName: 'Simulation',

@@ -151,7 +151,7 @@ export const description: INodeProperties[] = [
 				default: '',
 				displayOptions: { show: { '/dataMode': ['defineBelow'] } },
 				description:
-					"When to send: a date and time (without an offset it is read in the workflow's time zone), or epoch seconds or milliseconds; empty sends now.",
+					"When to send: a date and time (without an offset it is read in the workflow's time zone), or epoch seconds or milliseconds; empty sends now",
 			},
 			{
 				displayName: 'UDH Data',
