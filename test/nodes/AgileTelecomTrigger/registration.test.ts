@@ -215,7 +215,7 @@ describe('Qlara webhook registration (checkExists / create / delete against the 
 		expect(sandbox.webhook?.callbackUrl).toBe(PRODUCTION_URL);
 	});
 
-	it('a refusal that echoes the callback URL shows the token nowhere: message, description, context, log', async () => {
+	it('a refusal that echoes the callback URL shows the token nowhere: message, description, context, serialised error', async () => {
 		const echoed = `${PRODUCTION_URL}?token=${TOKEN}`;
 		sandbox.injectFaults([
 			{ path: PATH, method: 'POST', status: 400, body: { status: 400, error: 'Bad Request', message: `callbackUrl '${echoed}' is not reachable`, callbackUrl: echoed } },

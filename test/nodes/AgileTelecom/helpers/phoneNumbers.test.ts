@@ -1,7 +1,9 @@
 import { checkDestinations, normalizePhoneNumber, splitEntries } from '../../../../nodes/AgileTelecom/helpers/validation';
 
-// Numbers as spreadsheets, CSV files and CRMs hand them over. Every expected number below is what libphonenumber
-// (libphonenumber-js 1.13.16, parsePhoneNumberFromString(digits, region)) gives for the same digits and region.
+// Numbers as spreadsheets, CSV files and CRMs hand them over. Every number the first two tables expect is what
+// libphonenumber (libphonenumber-js 1.13.16, parsePhoneNumberFromString(digits, region)) gives for the same digits and
+// region. Where libphonenumber strips the code and gets a number it calls invalid itself (too long with and without
+// the code), the node refuses instead; a country without a plan here (Greece) has only E.164's limit.
 describe('normalizePhoneNumber: digits without + that begin with the default country code', () => {
 	test.each([
 		// [digits, default country code, number sent]
