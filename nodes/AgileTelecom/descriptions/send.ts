@@ -30,6 +30,29 @@ export function rejectedDestinationsField(operations: string[]): INodeProperties
 	};
 }
 
+/** The "Past Schedule" option, shared by both send operations' options (next to their scheduling field). */
+export function pastScheduleOption(scheduleField: string): INodeProperties {
+	return {
+		displayName: 'Past Schedule',
+		name: 'pastSchedule',
+		type: 'options',
+		options: [
+			{
+				name: 'Fail the Item',
+				value: 'fail',
+				description: 'The item fails before anything is sent, naming its time; the other items are sent as usual',
+			},
+			{
+				name: 'Send Now',
+				value: 'sendNow',
+				description: 'The item is sent at once, without a schedule; its output shows the past time it had (pastScheduleSentNow)',
+			},
+		],
+		default: 'fail',
+		description: `What happens to an item whose ${scheduleField} is more than a minute in the past. Agile Telecom does not document what it does with a past time; it may send at once.`,
+	};
+}
+
 /** The "Data Mode" choice, shared by both send operations: fields defined below, or read from each item. */
 export function dataModeField(operation: string, fields: string): INodeProperties {
 	return {

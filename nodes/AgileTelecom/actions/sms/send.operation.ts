@@ -144,6 +144,8 @@ interface Prepared {
 	finalText: string;
 	warnings: string[];
 	smartEncoding?: SmartEncodingReport;
+	/** The past schedule the item had, when Past Schedule is Send Now and it was sent at once. */
+	pastScheduleSentNow?: string;
 	/** Set when Skip Repeated Destinations leaves this item out: the item that already sends the same text. */
 	sameAsItem?: number;
 }
@@ -188,7 +190,8 @@ class ItemPreparer {
 		const body: QlaraSendBody = { destination: number, sender: sender.value, body: '', messageId: '' };
 		const text = this.text(i, opts, body);
 		if ('problem' in text) return fail(text);
-		const problem = completeBody(body, i, opts, read, this.settings.timeZone);
+		const pastSentNow: string[] = [];
+		const problem = completeBody(body, i, opts, read, this.settings.timeZone, pastSentNow);
 		if (problem) return fail(problem);
 		const key = this.deduplication?.keyOf(i);
 		if (key && 'problem' in key) return fail({ field: 'deduplicationKey', problem: key.problem });
@@ -202,7 +205,9 @@ class ItemPreparer {
 		body.messageId = messageId;
 		const sameAsItem = this.repeats.earlier(number, text.finalText);
 		this.repeats.add([number], text.finalText, i);
-		return { itemIndex: i, body, fingerprint: smsFingerprint, ...(key ? { key: key.key } : {}), ...text, ...(sameAsItem !== undefined ? { sameAsItem } : {}) };
+		const prepared: Prepared = { itemIndex: i, body, fingerprint: smsFingerprint, ...(key ? { key: key.key } : {}), ...text, ...(sameAsItem !== undefined ? { sameAsItem } : {}) };
+		if (pastSentNow.length > 0) prepared.pastScheduleSentNow = pastSentNow[0];
+		return prepared;
 	}
 
 	/**
@@ -235,6 +240,7 @@ class ItemPreparer {
 		}
 		const udh = checkUdh(opts.udhData);
 		if (udh.problem !== undefined) return { field: 'udhData', problem: udh.problem };
+		if (udh.value.udhData) body.udhData = udh.value.udhData;
 		const segment = { udhOctets: udh.value.udhOctets };
 		const smart = applySmartEncoding(finalText, this.settings.hygiene, segment);
 		if (smart.text !== finalText) {
@@ -256,17 +262,17 @@ function completeBody(
 	opts: IDataObject,
 	read: Record<Field, FieldReader>,
 	timeZone: string,
+	pastSentNow: string[],
 ): Problem | undefined {
 	const campaignId = asText(read.campaignId(i, opts))?.trim();
 	if (campaignId && campaignId.length > CAMPAIGN_ID_MAX) {
 		return { field: 'campaignId', problem: `has ${campaignId.length} characters; at most ${CAMPAIGN_ID_MAX} are allowed` };
 	}
 	if (campaignId) body.campaignId = campaignId;
-	const scheduled = checkSchedule(read.scheduledDate(i, opts), timeZone);
+	const scheduled = checkSchedule(read.scheduledDate(i, opts), timeZone, opts.pastSchedule);
 	if (scheduled.problem !== undefined) return { field: 'scheduledDate', problem: scheduled.problem };
 	if (scheduled.value !== undefined) body.scheduledDate = scheduled.value;
-	const udhData = asText(opts.udhData)?.trim();
-	if (udhData) body.udhData = udhData;
+	if (scheduled.pastSentNow !== undefined) pastSentNow.push(scheduled.pastSentNow);
 	for (const flag of ['simulation', 'enableNotification', 'skipRcsOverride'] as const) {
 		if (opts[flag] !== undefined) body[flag] = Boolean(opts[flag]);
 	}
@@ -295,6 +301,7 @@ function outputJson(item: Prepared, result: QlaraResult, response: unknown): IDa
 	if (typeof sent?.messageId === 'string' && sent.messageId !== body.messageId) json.providerMessageId = sent.messageId;
 	if (body.campaignId !== undefined) json.campaignId = body.campaignId;
 	if (body.scheduledDate !== undefined) json.scheduledDate = body.scheduledDate;
+	if (item.pastScheduleSentNow !== undefined) json.pastScheduleSentNow = item.pastScheduleSentNow;
 	if (item.smartEncoding) json.smartEncoding = item.smartEncoding as unknown as IDataObject;
 	const warnings = [...item.warnings, ...(result.warning ? [result.warning] : [])];
 	if (warnings.length > 0) json.warnings = warnings;

@@ -147,6 +147,8 @@ interface Entry {
 	/** Numbers left out because an earlier item already sends them this text (Skip Repeated Destinations). */
 	skipped?: Array<{ destination: string; sameAsItem: number }>;
 	smartEncoding?: SmartEncodingReport;
+	/** The past schedule the item had, when Past Schedule is Send Now and it was sent at once. */
+	pastScheduleSentNow?: string;
 	/** Per destination, once known; `alreadySent` marks one an earlier tool call of this execution sent. */
 	results: Array<(DestinationResult & { alreadySent?: true }) | undefined>;
 	/** The submission that first carried the item. */
@@ -214,7 +216,7 @@ class EntryPreparer {
 		if (sender.problem !== undefined) return fail({ field: 'sender', problem: sender.problem });
 		const text = this.text(i, options);
 		if ('problem' in text) return fail(text);
-		const scheduling = checkSchedule(this.read.scheduling(i, options), this.settings.timeZone);
+		const scheduling = checkSchedule(this.read.scheduling(i, options), this.settings.timeZone, options.pastSchedule);
 		if (scheduling.problem !== undefined) return fail({ field: 'scheduling', problem: scheduling.problem });
 		const key = this.deduplication?.keyOf(i);
 		if (key && 'problem' in key) return fail({ field: 'Deduplication Key', problem: key.problem });
@@ -236,6 +238,7 @@ class EntryPreparer {
 		if (repeated.length > 0) entry.repeated = repeated;
 		if (skipped.length > 0) entry.skipped = skipped;
 		if (smartEncoding) entry.smartEncoding = smartEncoding;
+		if (scheduling.pastSentNow !== undefined) entry.pastScheduleSentNow = scheduling.pastSentNow;
 		return entry;
 	}
 
@@ -318,6 +321,8 @@ function outputJson(entry: Entry, simulation: boolean): IDataObject {
 	if (entry.repeated) json.repeatedDestinations = entry.repeated;
 	if (entry.skipped) json.skippedDestinations = entry.skipped;
 	if (entry.smartEncoding) json.smartEncoding = entry.smartEncoding as unknown as IDataObject;
+	if (entry.message.scheduling !== undefined) json.scheduling = entry.message.scheduling;
+	if (entry.pastScheduleSentNow !== undefined) json.pastScheduleSentNow = entry.pastScheduleSentNow;
 	const answer = entry.answer ?? {};
 	for (const key of ['credit', 'processedMessages', 'processedSmsParts', 'warning'] as const) {
 		if (answer[key] !== undefined) json[key] = answer[key];
