@@ -65,8 +65,49 @@ export interface PreparedItems<T> {
 }
 
 /**
+ * The parameter whose raw value n8n attached to an error as its `cause`. n8n names the parameter only on an
+ * ExpressionError; with n8n 2.x's default (isolated) expression engine, `$json.a.b` on an item without `a` throws a
+ * plain TypeError, whose cause is still the very value of the parameter it was evaluating.
+ */
+function parameterHolding(parameters: unknown, cause: unknown, path = '', depth = 0): string | undefined {
+	if (cause === undefined || cause === null || depth > 4 || parameters === null || typeof parameters !== 'object') return undefined;
+	for (const [key, value] of Object.entries(parameters)) {
+		const here = Array.isArray(parameters) ? `${path}[${key}]` : path ? `${path}.${key}` : key;
+		if (value === cause) return here;
+		const inner = parameterHolding(value, cause, here, depth + 1);
+		if (inner !== undefined) return inner;
+	}
+	return undefined;
+}
+
+/**
+ * What preparing an item threw, as that item's error: an expression n8n could not evaluate for it (`$json.a.b` on an
+ * item without `a`, `$('Node').item` without paired item), a value n8n refused. n8n's own words are kept, with the
+ * item and the parameter named; the error is built anew from them, so the expression's text (n8n puts it in the
+ * error's `cause`) and the item's data go nowhere.
+ */
+export function preparationError(node: INode, error: unknown, itemIndex: number): NodeApiError | NodeOperationError {
+	if (error instanceof NodeApiError || error instanceof NodeOperationError) {
+		error.context.itemIndex ??= itemIndex;
+		return error;
+	}
+	const { context, cause } = (error ?? {}) as { context?: { parameter?: unknown }; cause?: unknown };
+	const parameter = typeof context?.parameter === 'string' ? context.parameter : parameterHolding(node.parameters, cause);
+	// By name, not instanceof: n8n's ExpressionError may come from another copy of n8n-workflow than ours.
+	const expression = parameter !== undefined || (error instanceof Error && error.name === 'ExpressionError');
+	const said = error instanceof Error ? error.message : String(error);
+	const own = (error as { description?: unknown } | null)?.description;
+	const todo = expression ? `Fix the expression${parameter ? ` in "${parameter}"` : ''} for item ${itemIndex + 1}` : `Item ${itemIndex + 1} could not be read`;
+	return new NodeOperationError(node, `Item ${itemIndex + 1}: ${parameter ? `${parameter}: ` : ''}${said}`, {
+		itemIndex,
+		description: `${typeof own === 'string' && own ? `${own} ` : ''}${todo}; nothing was sent for this item.`,
+	});
+}
+
+/**
  * Validates every item before anything is sent. Without continue-on-fail the first invalid item throws, so one bad
- * row sends nothing at all; with it, invalid items become error outcomes and the valid ones go on.
+ * row sends nothing at all; with it, invalid items become error outcomes and the valid ones go on. What `prepare`
+ * throws for an item counts as that item being invalid: n8n reads per-item parameters only there.
  */
 export function prepareItems<T>(
 	ctx: IExecuteFunctions,
@@ -76,9 +117,16 @@ export function prepareItems<T>(
 	const continueOnFail = ctx.continueOnFail();
 	const valid: PreparedItems<T>['valid'] = [];
 	const outcomes = new Array<ItemOutcome | undefined>(count);
+	const attempt = (itemIndex: number): T | NodeApiError | NodeOperationError => {
+		try {
+			return prepare(itemIndex);
+		} catch (error) {
+			return preparationError(ctx.getNode(), error, itemIndex);
+		}
+	};
 	for (let itemIndex = 0; itemIndex < count; itemIndex++) {
-		const value = prepare(itemIndex);
-		if (value instanceof NodeOperationError) {
+		const value = attempt(itemIndex);
+		if (value instanceof NodeOperationError || value instanceof NodeApiError) {
 			if (!continueOnFail) throw value;
 			outcomes[itemIndex] = { error: value };
 		} else {
