@@ -1,5 +1,7 @@
-import type { IDataObject, IExecuteFunctions, INode } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INode, INodeExecutionData } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+
+import type { Connection } from '../transport/request';
 
 /**
  * One SMS a send operation handed to Agile Telecom for an item, and what the server said of it: accepted (true),
@@ -43,6 +45,19 @@ export interface OperationResult {
 	outcomes: Array<ItemOutcome | undefined>;
 	halt?: NodeApiError | NodeOperationError;
 }
+
+/**
+ * Every operation receives all input items at once: a batch operation packs them into few requests, a per-item
+ * operation runs them with bounded concurrency. It returns one outcome per item; read operations may also throw
+ * at their first failure without continue-on-fail, send operations never do once something may have been sent.
+ * Defined here, beside what it returns, so that the resources and the router that dispatches to them do not import
+ * each other.
+ */
+export type OperationExecute = (
+	this: IExecuteFunctions,
+	items: INodeExecutionData[],
+	connection: Connection,
+) => Promise<ItemOutcome[] | OperationResult>;
 
 /**
  * What an operation keeps as an item's failure under continue-on-fail: our own errors as they are, anything

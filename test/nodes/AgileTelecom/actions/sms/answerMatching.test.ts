@@ -10,6 +10,7 @@ import type { BatchRequestBody } from '../../../../../nodes/AgileTelecom/helpers
 import { executeBare, sandboxCredentials } from '../../../../harness';
 import { useSandbox } from '../../../../sandbox/lifecycle';
 import type { RecordedRequest } from '../../../../sandbox/server';
+import { sendBatchParameters } from './sendBatchParameters';
 
 const SEND_PATH = '/services/sms/send';
 const A = '+393351111111';
@@ -30,16 +31,7 @@ afterEach(() => {
 async function sendBatch(over: INodeParameters = {}) {
 	const output = await executeBare({
 		node: {
-			parameters: {
-				resource: 'sms',
-				operation: 'sendBatch',
-				destinations: '={{ $json.to }}',
-				sender: 'InfoSMS',
-				body: '={{ $json.text }}',
-				messageOptions: { ids: '={{ $json.id }}' },
-				retry: { initialDelay: 1, maxDelay: 5 },
-				...over,
-			},
+			parameters: sendBatchParameters({ messageOptions: { ids: '={{ $json.id }}' }, retry: { initialDelay: 1, maxDelay: 5 }, ...over }),
 		},
 		credentials: { agileTelecomApi: sandboxCredentials(sandbox.url) },
 		items,
