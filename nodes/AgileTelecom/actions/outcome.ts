@@ -80,43 +80,48 @@ export interface PreparedItems<T> {
 }
 
 /**
- * The parameter whose raw value n8n attached to an error as its `cause`. n8n names the parameter only on an
- * ExpressionError; with n8n 2.x's default (isolated) expression engine, `$json.a.b` on an item without `a` throws a
- * plain TypeError, whose cause is still the very value of the parameter it was evaluating.
- */
-function parameterHolding(parameters: unknown, cause: unknown, path = '', depth = 0): string | undefined {
-	if (cause === undefined || cause === null || depth > 4 || parameters === null || typeof parameters !== 'object') return undefined;
-	for (const [key, value] of Object.entries(parameters)) {
-		const here = Array.isArray(parameters) ? `${path}[${key}]` : path ? `${path}.${key}` : key;
-		if (value === cause) return here;
-		const inner = parameterHolding(value, cause, here, depth + 1);
-		if (inner !== undefined) return inner;
-	}
-	return undefined;
-}
-
-/**
- * What preparing an item threw, as that item's error: an expression n8n could not evaluate for it (`$json.a.b` on an
- * item without `a`, `$('Node').item` without paired item), a value n8n refused. n8n's own words are kept, with the
- * item and the parameter named; the error is built anew from them, so the expression's text (n8n puts it in the
- * error's `cause`) and the item's data go nowhere.
+ * What preparing an item threw, as that item's error: an expression n8n could not evaluate for it (`$('Node').item`
+ * without paired item, a node that did not run), a value n8n refused. n8n's own words are kept, with the item and the
+ * parameter named; the error is built anew from them, so the expression's text (n8n puts it in the error's `cause`)
+ * and the item's data go nowhere. (Only n8n's ExpressionErrors get out of an expression: `$json.a.b` on an item
+ * without `a` gives an empty value, which the operation refuses as a missing field of that item.)
  */
 export function preparationError(node: INode, error: unknown, itemIndex: number): NodeApiError | NodeOperationError {
 	if (error instanceof NodeApiError || error instanceof NodeOperationError) {
 		error.context.itemIndex ??= itemIndex;
 		return error;
 	}
-	const { context, cause } = (error ?? {}) as { context?: { parameter?: unknown }; cause?: unknown };
-	const parameter = typeof context?.parameter === 'string' ? context.parameter : parameterHolding(node.parameters, cause);
+	const context = (error as { context?: ExpressionContext } | null)?.context;
+	const parameter = typeof context?.parameter === 'string' ? context.parameter : undefined;
 	// By name, not instanceof: n8n's ExpressionError may come from another copy of n8n-workflow than ours.
 	const expression = parameter !== undefined || (error instanceof Error && error.name === 'ExpressionError');
-	const said = error instanceof Error ? error.message : String(error);
-	const own = (error as { description?: unknown } | null)?.description;
+	const said = withExpressionContext(error instanceof Error ? error.message : String(error), context);
+	const texts = [(error as { description?: unknown } | null)?.description, context?.causeDetailed].filter((t) => typeof t === 'string' && t);
 	const todo = expression ? `Fix the expression${parameter ? ` in "${parameter}"` : ''} for item ${itemIndex + 1}` : `Item ${itemIndex + 1} could not be read`;
 	return new NodeOperationError(node, `Item ${itemIndex + 1}: ${parameter ? `${parameter}: ` : ''}${said}`, {
 		itemIndex,
-		description: `${typeof own === 'string' && own ? `${own} ` : ''}${todo}; nothing was sent for this item.`,
+		description: [...texts, `${todo}; nothing was sent for this item.`].join(' '),
 	});
+}
+
+/** What n8n's ExpressionError carries besides its message; its editor builds the text users see from it. */
+interface ExpressionContext {
+	parameter?: unknown;
+	messageTemplate?: unknown;
+	nodeCause?: unknown;
+	causeDetailed?: unknown;
+}
+
+/**
+ * n8n's message with what its editor would show beside it: a paired-item error says only "Invalid expression", and
+ * the reason ("No path back to referenced node") and the node are in its context.
+ */
+function withExpressionContext(message: string, context: ExpressionContext | undefined): string {
+	const nodeCause = typeof context?.nodeCause === 'string' ? context.nodeCause : undefined;
+	const template = typeof context?.messageTemplate === 'string' ? context.messageTemplate.replace(/\{\{\s*nodeName\s*\}\}/g, nodeCause ?? '') : '';
+	let said = template && template !== message ? `${message}: ${template}` : message;
+	if (nodeCause && !said.includes(nodeCause)) said += ` (node "${nodeCause}")`;
+	return said;
 }
 
 /**

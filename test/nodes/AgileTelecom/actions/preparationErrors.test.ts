@@ -22,7 +22,7 @@ const items: IDataObject[] = [
 	{ contact: { phone: THIRD }, text: 'Hello 3' },
 ];
 const PHONE = '={{ $json.contact ? $json.contact.phone : $("Lookup").item.json.phone }}';
-const THROWN = "Referenced node doesn't exist";
+const THROWN = 'Referenced node doesn\'t exist (node "Lookup")';
 
 const credentials = (format: 'agile' | 'qlara' = 'agile') => ({
 	agileTelecomApi: sandboxCredentials(sandbox.url, { customApiFormat: format }),
@@ -192,21 +192,8 @@ describe('preparationError: what a throw becomes', () => {
 		type: 'n8n-nodes-agiletelecom.agileTelecom',
 		typeVersion: 1,
 		position: [0, 0],
-		parameters: { destinations: '={{ $json.contact.phone }}', messageOptions: { ids: '={{ $json.order.id }}' } },
+		parameters: { destinations: PHONE },
 	};
-
-	test("n8n 2.x's isolated engine: a plain TypeError whose cause is the parameter's raw value names that parameter", () => {
-		const thrown = new TypeError("Cannot read properties of undefined (reading 'id')");
-		// What n8n-core's getNodeParameter attaches to every error it rethrows (node-execution-context.js).
-		Object.defineProperty(thrown, 'cause', { value: (node.parameters.messageOptions as IDataObject).ids, enumerable: true });
-		const error = preparationError(node, thrown, 4);
-		expect(error).toBeInstanceOf(NodeOperationError);
-		expect(error.message).toBe("Item 5: messageOptions.ids: Cannot read properties of undefined (reading 'id')");
-		expect(error.description).toBe('Fix the expression in "messageOptions.ids" for item 5; nothing was sent for this item.');
-		expect(error.context.itemIndex).toBe(4);
-		expect(error.cause).not.toBe(thrown);
-		expect(JSON.stringify(error)).not.toContain('$json');
-	});
 
 	test("an ExpressionError keeps n8n's message and description, and names its parameter", () => {
 		const thrown = new ExpressionError('Paired item data for item from node "Lookup" is unavailable', {
@@ -216,6 +203,20 @@ describe('preparationError: what a throw becomes', () => {
 		const error = preparationError(node, thrown, 1);
 		expect(error.message).toBe('Item 2: destinations: Paired item data for item from node "Lookup" is unavailable');
 		expect(error.description).toBe('Ensure the "Lookup" node returns paired items. Fix the expression in "destinations" for item 2; nothing was sent for this item.');
+	});
+
+	test("a paired-item error says what n8n's editor would show beside \"Invalid expression\": the reason and the node", () => {
+		const thrown = new ExpressionError('Invalid expression', {
+			messageTemplate: 'No path back to referenced node',
+			nodeCause: 'Lookup',
+			causeDetailed: "Missing pairedItem data (node 'Lookup' probably didn't supply it)",
+			parameter: 'destinations',
+		});
+		const error = preparationError(node, thrown, 1);
+		expect(error.message).toBe('Item 2: destinations: Invalid expression: No path back to referenced node (node "Lookup")');
+		expect(error.description).toBe(
+			"Missing pairedItem data (node 'Lookup' probably didn't supply it) Fix the expression in \"destinations\" for item 2; nothing was sent for this item.",
+		);
 	});
 
 	test('anything else names the item; our own errors stay as they are, with the item set', () => {
