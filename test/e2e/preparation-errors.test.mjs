@@ -8,10 +8,10 @@ import { after, before, describe, test } from 'node:test';
 
 import { ensureRuntime } from '../../scripts/n8n/install.mjs';
 import { demoCredential } from '../../scripts/n8n/examples.mjs';
+import { deliveredTo, rowsWorkflow } from '../../scripts/n8n/rowsWorkflow.mjs';
 import { createInstance, packPackage } from '../../scripts/n8n/runtime.mjs';
 import { startSandbox } from '../../scripts/n8n/sandbox.mjs';
 
-const NODE_TYPE = 'n8n-nodes-agiletelecom.agileTelecom';
 const [FIRST, THIRD] = ['+393351000001', '+393351000003'];
 const ROWS = [{ contact: { phone: FIRST }, text: 'Hello 1' }, { text: 'Hello 2' }, { contact: { phone: THIRD }, text: 'Hello 3' }];
 const PHONE = "={{ $json.contact ? $json.contact.phone : $('Lookup').item.json.phone }}";
@@ -23,56 +23,20 @@ const ITEM_2_ERROR = {
 
 let sandbox;
 let n8n;
-const credential = {};
+const credentials = {};
 const WF = {};
 
-/** Manual Trigger → Edit Fields (the rows) → Split Out (one item per row) → Agile Telecom, with node settings. */
+/** The rows through Split Out into Agile Telecom, a No Op after it, and a "Lookup" node that never runs. */
 function workflow(id, parameters, settings = {}, rows = ROWS) {
-	const account = parameters.operation === 'send' ? credential.qlara : credential.wholesale;
-	const nodes = [
-		{ id: `${id}-t`, name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
-		{ id: `${id}-r`, name: 'Rows', type: 'n8n-nodes-base.set', typeVersion: 3.4, position: [200, 0], parameters: { mode: 'raw', jsonOutput: JSON.stringify({ rows }) } },
-		{ id: `${id}-s`, name: 'Items', type: 'n8n-nodes-base.splitOut', typeVersion: 1, position: [400, 0], parameters: { fieldToSplitOut: 'rows', options: {} } },
-		{
-			id: `${id}-a`,
-			name: 'Agile',
-			type: NODE_TYPE,
-			typeVersion: 1,
-			position: [600, 0],
-			parameters,
-			credentials: { agileTelecomApi: { id: account.id, name: account.name } },
-			...settings,
-		},
-		{ id: `${id}-n`, name: 'After', type: 'n8n-nodes-base.noOp', typeVersion: 1, position: [800, 0], parameters: {} },
-		// Not connected: it never runs, so `$('Lookup').item` cannot be resolved.
-		{ id: `${id}-l`, name: 'Lookup', type: 'n8n-nodes-base.noOp', typeVersion: 1, position: [400, 200], parameters: {} },
-	];
-	return {
-		id,
-		name: id,
-		nodes,
-		connections: {
-			Start: { main: [[{ node: 'Rows', type: 'main', index: 0 }]] },
-			Rows: { main: [[{ node: 'Items', type: 'main', index: 0 }]] },
-			Items: { main: [[{ node: 'Agile', type: 'main', index: 0 }]] },
-			Agile: { main: [[{ node: 'After', type: 'main', index: 0 }]] },
-		},
-		settings: { executionOrder: 'v1' },
-	};
+	const credential = parameters.operation === 'send' ? credentials.qlara : credentials.wholesale;
+	// Not connected: it never runs, so `$('Lookup').item` cannot be resolved.
+	const lookup = { id: `${id}-l`, name: 'Lookup', type: 'n8n-nodes-base.noOp', typeVersion: 1, position: [400, 200], parameters: {} };
+	return rowsWorkflow(id, { parameters, credential, settings, rows, downstream: true, unconnected: [lookup] });
 }
 
 const batch = { resource: 'sms', operation: 'sendBatch', destinations: PHONE, sender: 'InfoSMS', body: '={{ $json.text }}' };
 const qlara = { resource: 'sms', operation: 'send', destination: PHONE, sender: 'MyShop', body: '={{ $json.text }}' };
 const CONTINUE = { onError: 'continueRegularOutput' };
-
-function deliveredTo() {
-	const counts = {};
-	for (const [key, n] of sandbox.contentDeliveries) {
-		const destination = key.split(' ← ')[0];
-		counts[destination] = (counts[destination] ?? 0) + n;
-	}
-	return counts;
-}
 
 async function run(wf) {
 	sandbox.reset();
@@ -83,9 +47,9 @@ before(async () => {
 	await ensureRuntime({ quiet: true });
 	sandbox = await startSandbox({});
 	n8n = await createInstance({ packageTgz: process.env.E2E_TGZ ?? (await packPackage({ build: false })) });
-	credential.wholesale = { ...demoCredential(sandbox.url, { customApiFormat: 'agile' }), id: 'e2ePrepCred00001', name: 'e2e wholesale' };
-	credential.qlara = { ...demoCredential(sandbox.url, { customApiFormat: 'qlara' }), id: 'e2ePrepCred00002', name: 'e2e qlara' };
-	await n8n.importCredentials([credential.wholesale, credential.qlara]);
+	credentials.wholesale = { ...demoCredential(sandbox.url, { customApiFormat: 'agile' }), id: 'e2ePrepCred00001', name: 'e2e wholesale' };
+	credentials.qlara = { ...demoCredential(sandbox.url, { customApiFormat: 'qlara' }), id: 'e2ePrepCred00002', name: 'e2e qlara' };
+	await n8n.importCredentials([credentials.wholesale, credentials.qlara]);
 	WF.batchContinue = workflow('e2ePrepBatch0001', batch, CONTINUE);
 	WF.qlaraContinue = workflow('e2ePrepQlara0001', qlara, CONTINUE);
 	WF.batchStop = workflow('e2ePrepBatch0002', batch);
@@ -105,7 +69,7 @@ describe('an expression that throws for one item, in a real n8n', () => {
 	for (const [name, key] of [['Send Batch', 'batch'], ['Send (Qlara)', 'qlara']]) {
 		test(`${name}, On Error → Continue: item 2 is an error item, the other numbers get the SMS once each`, async () => {
 			const r = await run(WF[`${key}Continue`]);
-			assert.ok(r.ok, JSON.stringify({ exitCode: r.exitCode, error: r.error, stderr: r.stderr.slice(-1500) }));
+			assert.ok(r.ok, JSON.stringify({ exitCode: r.exitCode, signal: r.signal, error: r.error, stderr: r.stderr.slice(-1500) }));
 			const output = r.run.data.resultData.runData.Agile[0].data.main[0];
 			assert.deepEqual(
 				output.map((o) => [o.pairedItem, o.json.error === undefined ? o.json.accepted : 'error']),
@@ -117,14 +81,14 @@ describe('an expression that throws for one item, in a real n8n', () => {
 			);
 			assert.equal(output[1].json.error, ITEM_2_ERROR[key]);
 			assert.match(output[1].json.details.description, /^Fix the expression in "destinations?" for item 2; nothing was sent for this item\.$/);
-			assert.deepEqual(deliveredTo(), { [FIRST]: 1, [THIRD]: 1 });
+			assert.deepEqual(deliveredTo(sandbox), { [FIRST]: 1, [THIRD]: 1 });
 			assert.deepEqual(sandbox.duplicates(), []);
 		});
 	}
 
 	test('an error n8n turns into an empty value: item 2 is refused for its missing field, the others are sent once', async () => {
 		const r = await run(WF.swallowed);
-		assert.ok(r.ok, JSON.stringify({ exitCode: r.exitCode, error: r.error, stderr: r.stderr.slice(-1500) }));
+		assert.ok(r.ok, JSON.stringify({ exitCode: r.exitCode, signal: r.signal, error: r.error, stderr: r.stderr.slice(-1500) }));
 		const output = r.run.data.resultData.runData.Agile[0].data.main[0];
 		assert.deepEqual(output.map((o) => [o.pairedItem, o.json.error === undefined ? o.json.accepted : 'error']), [
 			[{ item: 0 }, true],
@@ -132,7 +96,7 @@ describe('an expression that throws for one item, in a real n8n', () => {
 			[{ item: 2 }, true],
 		]);
 		assert.equal(output[1].json.error, 'Item 2: Body: is required');
-		assert.deepEqual(deliveredTo(), { [FIRST]: 1, [THIRD]: 1 });
+		assert.deepEqual(deliveredTo(sandbox), { [FIRST]: 1, [THIRD]: 1 });
 	});
 
 	test('Send Batch without continue-on-fail: the node fails naming item 2, and sends nothing', async () => {
