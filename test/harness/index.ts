@@ -138,7 +138,7 @@ export function sandboxCredentials(
 
 let executionCounter = 0;
 
-function buildAdditionalData(
+export function buildAdditionalData(
 	credentialsHelper: TestCredentialsHelper,
 	hooks: ExecutionLifecycleHooks,
 	executionId: string,
