@@ -37,6 +37,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 
 import { atLeast, atMost, is, maxInWindow, missedTargets } from '../../bench/targets.mjs';
+import { engineOf, engineProbeNode } from './engine-probe.mjs';
 import { demoCredential, SANDBOX_API_KEY } from './examples.mjs';
 import { ensureRuntime } from './install.mjs';
 import { PACKAGE_NAME } from './paths.mjs';
@@ -56,7 +57,6 @@ const QLARA_LIMIT = { perSecond: QLARA_RATE, perMinute: 1000 };
 const NODE_TYPE = `${PACKAGE_NAME}.agileTelecom`;
 const MEASURED = 'Measured';
 const INPUT_NODES = ['Rows', 'Split Out'];
-const PROBE = 'Engine probe';
 
 const phone = (i) => `+39335${String(1000000 + i)}`;
 const appointment = (i) => `Hello Customer ${i}, your appointment is confirmed for tomorrow at 10:30. Reply STOP to opt out.`;
@@ -197,16 +197,7 @@ function workflow(scenario, index, count, credential) {
 	const rows = Array.from({ length: count }, (_, i) => scenario.row(i));
 	const nodes = [
 		{ name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, parameters: {} },
-		{
-			name: PROBE,
-			type: 'n8n-nodes-base.set',
-			typeVersion: 3.4,
-			parameters: {
-				mode: 'manual',
-				assignments: { assignments: [{ id: 'probe', name: 'stack', value: "={{ new Error('engine probe').stack }}", type: 'string' }] },
-				options: {},
-			},
-		},
+		engineProbeNode(),
 		{ name: 'Rows', type: 'n8n-nodes-base.set', typeVersion: 3.4, parameters: { mode: 'raw', jsonOutput: JSON.stringify({ rows }), options: {} } },
 		{ name: 'Split Out', type: 'n8n-nodes-base.splitOut', typeVersion: 1, parameters: { fieldToSplitOut: 'rows', options: {} } },
 		{ name: MEASURED, ...scenario.node, credentials: { agileTelecomApi: { id: credential.id, name: credential.name } } },
@@ -214,15 +205,6 @@ function workflow(scenario, index, count, credential) {
 	const connections = {};
 	for (let i = 0; i < nodes.length - 1; i++) connections[nodes[i].name] = { main: [[{ node: nodes[i + 1].name, type: 'main', index: 0 }]] };
 	return { rows, workflow: { id, name: `bench:n8n ${scenario.name}`, nodes, connections, settings: { executionOrder: 'v1' } } };
-}
-
-/** `<isolated-vm>` frames: the vm engine; @n8n/tournament frames: the legacy in-process evaluator. */
-function engineOf(run) {
-	const stack = nodeOutput(run, PROBE)?.[0]?.stack;
-	if (typeof stack !== 'string') return 'unknown (the probe produced nothing)';
-	if (stack.includes('<isolated-vm>')) return 'vm';
-	if (stack.includes('tournament')) return 'legacy';
-	return `unknown: ${stack.split('\n').slice(0, 2).join(' | ')}`;
 }
 
 // ---------------------------------------------------------------- what the sandbox saw

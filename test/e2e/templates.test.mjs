@@ -6,12 +6,12 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 
 import { ensureRuntime } from '../../scripts/n8n/install.mjs';
+import { engineOf, engineProbeNode } from '../../scripts/n8n/engine-probe.mjs';
 import { demoCredential } from '../../scripts/n8n/examples.mjs';
 import { createInstance, nodeOutput, packPackage } from '../../scripts/n8n/runtime.mjs';
 import { startSandbox } from '../../scripts/n8n/sandbox.mjs';
 
 const NODE_TYPE = 'n8n-nodes-agiletelecom.agileTelecom';
-const PROBE = 'Engine probe';
 
 const TEMPLATE = [
 	'=v={{ $json.v }}',
@@ -64,16 +64,7 @@ const WF = {};
 function workflow(id, parameters, account) {
 	const nodes = [
 		{ name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, parameters: {} },
-		{
-			name: PROBE,
-			type: 'n8n-nodes-base.set',
-			typeVersion: 3.4,
-			parameters: {
-				mode: 'manual',
-				assignments: { assignments: [{ id: 'probe', name: 'stack', value: "={{ new Error('engine probe').stack }}", type: 'string' }] },
-				options: {},
-			},
-		},
+		engineProbeNode(),
 		{ name: 'Rows', type: 'n8n-nodes-base.set', typeVersion: 3.4, parameters: { mode: 'raw', jsonOutput: JSON.stringify({ rows: ROWS }), options: {} } },
 		{ name: 'Items', type: 'n8n-nodes-base.splitOut', typeVersion: 1, parameters: { fieldToSplitOut: 'rows', options: {} } },
 		{ name: 'Agile', type: NODE_TYPE, typeVersion: 1, parameters, credentials: { agileTelecomApi: { id: account.id, name: account.name } } },
@@ -91,8 +82,7 @@ async function sent(wf) {
 	sandbox.reset();
 	const r = await n8n.execute(wf.id);
 	assert.ok(r.ok, JSON.stringify({ exitCode: r.exitCode, error: r.error, stderr: r.stderr?.slice(-1500) }));
-	const stack = nodeOutput(r.run, PROBE)?.[0]?.stack;
-	assert.match(stack, /<isolated-vm>/, 'the vm expression engine evaluated the workflow');
+	assert.equal(engineOf(r.run), 'vm');
 	const messages = [];
 	for (const q of sandbox.requests) {
 		if (Array.isArray(q.body?.messages)) for (const m of q.body.messages) messages.push([m.destinations, m.body]);

@@ -5,13 +5,22 @@
  * arguments as input and evaluates parameters against the agent's input item. The reader must give exactly what
  * n8n's `getNodeParameter` gives there.
  */
-import { ExecutionLifecycleHooks, WorkflowExecute } from 'n8n-core';
+import { WorkflowExecute } from 'n8n-core';
 import type { IDataObject, IExecuteFunctions, INode, INodeExecutionData, INodeParameters, INodeType } from 'n8n-workflow';
-import { NodeConnectionTypes, Workflow, createRunExecutionData } from 'n8n-workflow';
+import { NodeConnectionTypes, createRunExecutionData } from 'n8n-workflow';
 
 import { AgileTelecomApi } from '../../../../credentials/AgileTelecomApi.credentials';
 import { TRIGGER_ITEMS_PARAMETER } from '../../../harness/test-nodes';
-import { NODE_TYPE, TestCredentialsHelper, TestNodeTypes, TRIGGER_TYPE, buildAdditionalData, manualTrigger, sandboxCredentials } from '../../../harness';
+import {
+	NODE_TYPE,
+	TestCredentialsHelper,
+	TestNodeTypes,
+	TRIGGER_TYPE,
+	buildAdditionalData,
+	manualTrigger,
+	sandboxCredentials,
+	workflowWithHooks,
+} from '../../../harness';
 import { probeNodeType, type Probe } from './parameterProbe';
 
 const AGENT_TYPE = 'n8n-nodes-agiletelecom-test.testAgent';
@@ -79,19 +88,7 @@ async function probeAsTool(parameters: INodeParameters, name: string, agentItems
 		Trigger: { main: [[{ node: 'Agent', type: NodeConnectionTypes.Main, index: 0 }]] },
 		'Agile Telecom Tool': { [NodeConnectionTypes.AiTool]: [[{ node: 'Agent', type: NodeConnectionTypes.AiTool, index: 0 }]] },
 	};
-	const workflow = new Workflow({ id: 'tool-wf', name: 'tool', nodes, connections, nodeTypes, active: false, settings: {} });
-	const hooks = new ExecutionLifecycleHooks('manual', 'tool-execution', {
-		id: 'tool-wf',
-		name: 'tool',
-		nodes,
-		connections,
-		active: false,
-		activeVersionId: null,
-		isArchived: false,
-		settings: {},
-		createdAt: new Date(),
-		updatedAt: new Date(),
-	});
+	const { workflow, hooks } = workflowWithHooks({ id: 'tool-wf', name: 'tool', nodes, connections }, nodeTypes, 'tool-execution');
 	const credentialsHelper = new TestCredentialsHelper({ agileTelecomApi: new AgileTelecomApi() }, { agileTelecomApi: sandboxCredentials('http://127.0.0.1:9') });
 	const runData = createRunExecutionData({
 		executionData: { nodeExecutionStack: [{ node: nodes[0], data: { main: [[{ json: {} }]] }, source: null }] },
