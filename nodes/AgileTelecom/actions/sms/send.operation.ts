@@ -13,12 +13,13 @@ import { readQlaraResponse, reasonText, refusalCode, type QlaraResult, type Qlar
 import { RateLimiter } from '../../helpers/rateLimiter';
 import type { SmartEncodingReport } from '../../helpers/smartEncoding';
 import { checkBody, checkDestinations, checkSender, checkUdh, invalidField } from '../../helpers/validation';
+import { isToolCall } from '../../helpers/tool';
 import { asText, clampInteger, isObject } from '../../helpers/values';
 import { isTransientRefusal, mayHaveBeenSent, redactDeep, refusalError } from '../../transport/errors';
 import { agileRequest, requireQlara, type AgileResponse, type Connection, type RequestPacer } from '../../transport/request';
 import { backoffDelay, type RetrySettings } from '../../transport/retry';
 import { Deduplication } from '../deduplication';
-import { isToolCall, RunLedger, runScope } from '../ledger';
+import { RunLedger, runScope } from '../ledger';
 import { prepareItems, toItemError, type ItemOutcome, type OperationResult } from '../outcome';
 import { applySmartEncoding, partsProblem, readHygiene, RepeatFilter, skippedJson, type Hygiene } from './hygiene';
 import { SendControl } from './control';

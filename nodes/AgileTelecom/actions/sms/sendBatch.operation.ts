@@ -24,12 +24,13 @@ import { fieldReader, parameterReader, readField, type ItemReader } from '../../
 import { fillMergeFields } from '../../helpers/placeholders';
 import type { SmartEncodingReport } from '../../helpers/smartEncoding';
 import { checkBody, checkDestinations, checkSender, checkUdh, invalidField, splitList } from '../../helpers/validation';
+import { isToolCall } from '../../helpers/tool';
 import { asText, clampInteger } from '../../helpers/values';
 import { apiError, isTransientRefusal, mayHaveBeenSent, refusalError } from '../../transport/errors';
 import { agileRequest, type AgileResponse, type Connection } from '../../transport/request';
 import { backoffDelay, type RetrySettings } from '../../transport/retry';
 import { Deduplication, type KeySkip } from '../deduplication';
-import { isToolCall, RunLedger, runScope } from '../ledger';
+import { RunLedger, runScope } from '../ledger';
 import { prepareItems, toItemError, type ItemOutcome, type OperationResult, type SentRecord } from '../outcome';
 import { applySmartEncoding, partsProblem, readHygiene, RepeatFilter, repeatsOf, skippedJson, type Hygiene } from './hygiene';
 import { SendControl } from './control';
