@@ -100,6 +100,9 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 			description: 'This n8n cannot sign resume links (getSignedResumeUrl), so the link could be forged. Update n8n; nothing was sent.',
 		});
 	}
+	// n8n 1.x checks a resume link's signature only for an execution whose node asked for it; 2.x always does.
+	const requireSignature = (this as { setSignatureValidationRequired?: () => void }).setSignatureValidationRequired;
+	if (typeof requireSignature === 'function') requireSignature.call(this);
 	const body = `${message.value}\n${this.getSignedResumeUrl()}`;
 	const result = await sendSms(this, items[0], connection, body);
 	const outcome: ItemOutcome | undefined = result.outcomes[0];
