@@ -1,10 +1,11 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeOperationError, WAIT_INDEFINITELY } from 'n8n-workflow';
 
-import { checkBody, invalidField } from '../../helpers/validation';
+import { checkBody, checkDestinations, invalidField } from '../../helpers/validation';
 import { qlaraAccount } from '../../transport/endpoints';
 import type { Connection } from '../../transport/request';
 import type { ItemOutcome, OperationResult } from '../outcome';
+import { readHygiene } from './hygiene';
 import * as send from './send.operation';
 import * as sendBatch from './sendBatch.operation';
 import { messageText } from './sendAndWait.webhook';
@@ -86,6 +87,23 @@ async function sendSms(ctx: IExecuteFunctions, item: INodeExecutionData, connect
 	}
 }
 
+/** Why the SMS cannot be sent at all, before anything is: its own fields (the send checks the rest). */
+function inputProblem(ctx: IExecuteFunctions): NodeOperationError | { message: string } {
+	const message = checkBody(messageText(ctx.getNodeParameter('message', 0, '')));
+	if (message.problem !== undefined) return invalidField(ctx.getNode(), 0, 'Message', message.problem);
+	// Send Batch would send a list to every number; one link answers for one person.
+	const destination = checkDestinations(ctx.getNodeParameter('destination', 0, ''), readHygiene(ctx).defaultCountryCode);
+	if (destination.problem === undefined && destination.value.given > 1) {
+		return invalidField(ctx.getNode(), 0, 'Destination', 'one number only: the link in the SMS answers for one person');
+	}
+	if (typeof ctx.getSignedResumeUrl !== 'function') {
+		return new NodeOperationError(ctx.getNode(), 'Send and Wait for Response needs a newer n8n', {
+			description: 'This n8n cannot sign resume links (getSignedResumeUrl), so the link could be forged. Update n8n; nothing was sent.',
+		});
+	}
+	return { message: message.value };
+}
+
 /**
  * Send and Wait for Response: one SMS, from the first item as in n8n's own send-and-wait nodes, whose last line is
  * the signed link to the response page; then the execution waits. The answer arrives through the waiting webhook
@@ -93,17 +111,15 @@ async function sendSms(ctx: IExecuteFunctions, item: INodeExecutionData, connect
  */
 export async function execute(this: IExecuteFunctions, items: INodeExecutionData[], connection: Connection): Promise<OperationResult> {
 	const waitTill = waitTillDate(this);
-	const message = checkBody(messageText(this.getNodeParameter('message', 0, '')));
-	if (message.problem !== undefined) throw invalidField(this.getNode(), 0, 'Message', message.problem);
-	if (typeof this.getSignedResumeUrl !== 'function') {
-		throw new NodeOperationError(this.getNode(), 'Send and Wait for Response needs a newer n8n', {
-			description: 'This n8n cannot sign resume links (getSignedResumeUrl), so the link could be forged. Update n8n; nothing was sent.',
-		});
+	const checked = inputProblem(this);
+	if (checked instanceof NodeOperationError) {
+		if (!this.continueOnFail()) throw checked;
+		return { outcomes: [{ error: checked }] };
 	}
 	// n8n 1.x checks a resume link's signature only for an execution whose node asked for it; 2.x always does.
 	const requireSignature = (this as { setSignatureValidationRequired?: () => void }).setSignatureValidationRequired;
 	if (typeof requireSignature === 'function') requireSignature.call(this);
-	const body = `${message.value}\n${this.getSignedResumeUrl()}`;
+	const body = `${checked.message}\n${this.getSignedResumeUrl()}`;
 	const result = await sendSms(this, items[0], connection, body);
 	const outcome: ItemOutcome | undefined = result.outcomes[0];
 	if (!outcome || 'error' in outcome || result.halt) {
