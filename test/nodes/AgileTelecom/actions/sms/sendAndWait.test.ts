@@ -111,7 +111,7 @@ describe('Send and Wait for Response: refused before anything is sent', () => {
 	});
 
 	it('with continue-on-fail an empty message is an error item, and nothing waits', async () => {
-		const run = await runWorkflow({ node: node({ message: '' }, { onError: 'continueRegularOutput' }), credentials: qlara(), items: [{ phone: '+393351234567' }] });
+		const run = await runWorkflow({ node: node({ message: ' ' }, { onError: 'continueRegularOutput' }), credentials: qlara(), items: [{ phone: '+393351234567' }] });
 		expect(run.status).toBe('success');
 		expect(run.run.waitTill).toBeUndefined();
 		expect(run.output?.map((i) => i.json.error)).toEqual(['Item 1: Message: is empty']);
