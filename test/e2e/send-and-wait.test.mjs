@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
 import { after, before, describe, test } from 'node:test';
 
-import { demoCredential } from '../../scripts/n8n/examples.mjs';
+import { bindToDemoCredential, demoCredential, loadExamples } from '../../scripts/n8n/examples.mjs';
 import { ensureRuntime } from '../../scripts/n8n/install.mjs';
 import { N8N_VERSION } from '../../scripts/n8n/paths.mjs';
 import { createInstance, packPackage, startServer } from '../../scripts/n8n/runtime.mjs';
@@ -48,7 +48,25 @@ function defineWorkflows() {
 	WF.approveOnly = workflow('approveonly', cred.wholesale, { ...base, message: 'Tap to confirm you are on site', responseType: 'approval', options: {} });
 	WF.forged = workflow('forged', cred.qlara, { ...base, message: 'Release payment 7?', responseType: 'approval', approvalOptions: { values: { approvalType: 'double' } }, options: {} });
 	WF.timeout = workflow('timeout', cred.qlara, { ...base, message: 'Answer within a second', responseType: 'approval', options: { limitWaitTime: { values: { limitType: 'afterTimeInterval', resumeAmount: 0.02, resumeUnit: 'minutes' } } } });
+	WF.example = exampleWorkflow();
 	WF.tooLong = workflow('toolong', cred.qlara, { ...base, message: 'x'.repeat(40), responseType: 'approval', options: {}, hygiene: { maxParts: 1 } });
+}
+
+/**
+ * examples/sms-approval-send-and-wait.json as shipped, bound to the Qlara credential, with its manual trigger
+ * replaced by a Webhook node of the same name (a manual run cannot be started from outside).
+ */
+function exampleWorkflow() {
+	const [found] = loadExamples(['sms-approval-send-and-wait']);
+	const wf = bindToDemoCredential(found.workflow, 'e2eSWexample0000');
+	const nodes = wf.nodes.map((n) =>
+		n.type === 'n8n-nodes-base.manualTrigger'
+			? { ...n, type: 'n8n-nodes-base.webhook', typeVersion: 2, webhookId: 'sw-example', parameters: { httpMethod: 'POST', path: 'sw-example', responseMode: 'onReceived', options: {} } }
+			: n.type === NODE_TYPE
+				? { ...n, credentials: { agileTelecomApi: { id: cred.qlara.id, name: cred.qlara.name } } }
+				: n,
+	);
+	return { ...wf, nodes };
 }
 
 async function waitUntil(what, probe, { timeoutMs = 20_000, everyMs = 200 } = {}) {
@@ -312,6 +330,23 @@ describe(`Send and Wait for Response in n8n ${N8N_VERSION}`, () => {
 		const lateAnswer = await answer(sent.link, { approved: 'true' });
 		assert.doesNotMatch(lateAnswer.body, /Got it, thanks/);
 		assert.equal((await execution(sent.executionId)).data.resultData.runData[NODE].length, 1, 'a late answer changes nothing');
+	});
+
+	test('examples/sms-approval-send-and-wait.json: Confirm reaches "Confirmed", Cancel reaches "Cancelled or no answer"', async () => {
+		const wf = WF.example;
+		const confirmed = await start(wf);
+		assert.equal(confirmed.request.body.body, `Hi Anna, your appointment is on Tue 10:00. Confirm or cancel here:\n${confirmed.link}`);
+		assert.match((await open(confirmed.link)).body, /value="true">Confirm<\/button><button type="submit" class="secondary" name="approved" value="false">Cancel<\/button>/);
+		assert.equal((await answer(confirmed.link, { approved: 'true' })).status, 200);
+		const yes = await executionWithStatus(confirmed.executionId, 'success', 20_000);
+		assert.equal(output(yes, 'Confirmed')?.[0].data.approved, true);
+		assert.equal(output(yes, 'Cancelled or no answer'), undefined);
+
+		const cancelled = await start(wf);
+		assert.equal((await answer(cancelled.link, { approved: 'false' })).status, 200);
+		const no = await executionWithStatus(cancelled.executionId, 'success', 20_000);
+		assert.equal(output(no, 'Cancelled or no answer')?.[0].data.approved, false);
+		assert.equal(output(no, 'Confirmed'), undefined);
 	});
 
 	test('the link counts toward Max Parts: a message that fits alone but not with its link fails before anything is sent', async () => {
