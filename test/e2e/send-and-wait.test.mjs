@@ -5,12 +5,15 @@
 // Run with `npm run test:e2e`, or after `npm run build`: `node --test test/e2e/send-and-wait.test.mjs`.
 // Environment: E2E_TGZ=<path> tests that tarball instead of packing the repo's dist/.
 import assert from 'node:assert/strict';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import os from 'node:os';
+import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
 import { bindToDemoCredential, demoCredential, loadExamples } from '../../scripts/n8n/examples.mjs';
 import { ensureRuntime } from '../../scripts/n8n/install.mjs';
-import { N8N_VERSION } from '../../scripts/n8n/paths.mjs';
+import { N8N_VERSION, REPO_ROOT } from '../../scripts/n8n/paths.mjs';
 import { createInstance, packPackage, startServer } from '../../scripts/n8n/runtime.mjs';
 import { startSandbox } from '../../scripts/n8n/sandbox.mjs';
 
@@ -20,6 +23,8 @@ const PHONE_UA = 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWe
 const QLARA_SEND = '/api/message-server/sms/send';
 const BATCH_SEND = '/services/sms/send';
 const FORM = { 'content-type': 'application/x-www-form-urlencoded', 'user-agent': PHONE_UA };
+const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
+const SHOTS = path.join(REPO_ROOT, '.cache', 'screenshots', 'send-and-wait', `n8n-${N8N_VERSION}`);
 
 let sandbox;
 let n8n;
@@ -347,6 +352,49 @@ describe(`Send and Wait for Response in n8n ${N8N_VERSION}`, () => {
 		const no = await executionWithStatus(cancelled.executionId, 'success', 20_000);
 		assert.equal(output(no, 'Cancelled or no answer')?.[0].data.approved, false);
 		assert.equal(output(no, 'Confirmed'), undefined);
+	});
+
+	test('in a phone browser (Chromium, 390×844 touch screen): the page fits, a tap on Approve or typed text resumes the execution', { skip: existsSync(CHROMIUM) ? false : `${CHROMIUM} is missing` }, async () => {
+		const { chromium } = await import('playwright-core');
+		mkdirSync(SHOTS, { recursive: true });
+		const profile = mkdtempSync(path.join(os.tmpdir(), 'agile-phone-'));
+		const browser = await chromium.launchPersistentContext(profile, {
+			executablePath: CHROMIUM,
+			headless: true,
+			viewport: { width: 390, height: 844 },
+			deviceScaleFactor: 2,
+			isMobile: true,
+			hasTouch: true,
+			userAgent: PHONE_UA,
+			args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+		});
+		try {
+			const page = browser.pages()[0] ?? (await browser.newPage());
+			const approval = await start(WF.approve);
+			await page.goto(approval.link);
+			const approve = page.getByRole('button', { name: 'Yes, ship it' });
+			const box = await approve.boundingBox();
+			assert.ok(box.width >= 340 && box.height >= 48, `the button is ${box.width}×${box.height} CSS px`);
+			assert.equal(await page.evaluate(() => document.documentElement.scrollWidth), 390, 'no sideways scrolling');
+			await page.screenshot({ path: path.join(SHOTS, 'page-approval.png') });
+			await approve.tap();
+			await page.getByRole('heading', { name: 'Got it, thanks' }).waitFor();
+			await page.screenshot({ path: path.join(SHOTS, 'page-recorded.png') });
+			const approved = await executionWithStatus(approval.executionId, 'success', 20_000);
+			assert.equal(output(approved, NODE)[0].data.approved, true);
+
+			const question = await start(WF.freeText);
+			await page.goto(question.link);
+			await page.getByLabel('Response').fill('Any time after 3 pm');
+			await page.screenshot({ path: path.join(SHOTS, 'page-free-text.png') });
+			await page.getByRole('button', { name: 'Send' }).tap();
+			await page.getByRole('heading', { name: 'Got it, thanks' }).waitFor();
+			const answered = await executionWithStatus(question.executionId, 'success', 20_000);
+			assert.equal(output(answered, NODE)[0].data.text, 'Any time after 3 pm');
+		} finally {
+			await browser.close();
+			rmSync(profile, { recursive: true, force: true });
+		}
 	});
 
 	test('the link counts toward Max Parts: a message that fits alone but not with its link fails before anything is sent', async () => {
