@@ -161,6 +161,10 @@ describe(`the human-review tool of Send and Wait for Response, n8n ${N8N_VERSION
 		assert.equal(review.body.sender, 'Ops');
 		assert.equal(smsTo(CUSTOMER).length, 0, 'nothing reaches the customer while the review waits');
 
+		const page = await fetch(link);
+		const html = await page.text();
+		assert.equal(page.status, 200, html.slice(0, 300));
+		assert.match(html, /<h1>Ops<\/h1><p class="message">The agent wants to run \S+\. Allow\?<\/p>/);
 		const answered = await fetch(link, { method: 'POST', headers: FORM, body: 'approved=true' });
 		assert.equal(answered.status, 200);
 		const exec = await waitUntil('the execution to finish', async () => {
