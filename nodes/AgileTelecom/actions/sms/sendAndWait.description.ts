@@ -100,7 +100,7 @@ export const description: INodeProperties[] = [
 		default: '',
 		typeOptions: { rows: 4 },
 		description:
-			'Text of the SMS. The link to the response page is added after it, on its own line (about 140 characters plus your n8n address), and counts toward the SMS parts and Max Parts.',
+			'Text of the SMS. The link to the response page is added after it, on its own line (about 130 characters plus your n8n address), and counts toward the SMS parts and Max Parts.',
 		displayOptions,
 	},
 	{
