@@ -94,10 +94,16 @@ async function execution(id) {
 
 const output = (exec, node) => exec.data.resultData.runData[node]?.at(-1)?.data?.main?.[0]?.map((i) => i.json);
 
+/**
+ * The execution once it has this status and, for a finished one, the run data of its last node (n8n 1.x was seen
+ * answering `success` once before the resumed run's data was readable).
+ */
 async function executionWithStatus(id, status, timeoutMs) {
 	return await waitUntil(`execution ${id} to be ${status}`, async () => {
 		const exec = await execution(id);
-		return exec.status === status ? exec : undefined;
+		if (exec.status !== status) return undefined;
+		const { lastNodeExecuted, runData } = exec.data.resultData;
+		return status === 'success' && !runData[lastNodeExecuted]?.at(-1)?.data ? undefined : exec;
 	}, { timeoutMs });
 }
 
