@@ -15,7 +15,7 @@ import type { SmartEncodingReport } from '../../helpers/smartEncoding';
 import { checkBody, checkDestinations, checkSender, checkUdh, invalidField } from '../../helpers/validation';
 import { asText, clampInteger, isObject } from '../../helpers/values';
 import { failsEveryRequest, isTransientRefusal, mayHaveBeenSent, redactDeep, refusalError } from '../../transport/errors';
-import { agileRequest, requireQlara, type AgileResponse, type Connection, type RequestPacer } from '../../transport/request';
+import { agileRequest, limiterPacer, requireQlara, type AgileResponse, type Connection } from '../../transport/request';
 import { backoffDelay, type RetrySettings } from '../../transport/retry';
 import { RunLedger, runScope } from '../ledger';
 import { prepareItems, toItemError, type ItemOutcome, type OperationResult } from '../outcome';
@@ -307,7 +307,7 @@ class QlaraSender {
 		readonly outcomes: Array<ItemOutcome | undefined>,
 	) {
 		this.signal = ctx.getExecutionCancelSignal();
-		this.limiter = new RateLimiter({ ratePerSecond: settings.ratePerSecond, signal: this.signal });
+		this.limiter = new RateLimiter({ ratePerSecond: settings.ratePerSecond, maxWait: settings.retry.maxDelay, signal: this.signal });
 		this.continueOnFail = ctx.continueOnFail();
 	}
 
@@ -320,16 +320,6 @@ class QlaraSender {
 			this.ledger?.record(item.itemIndex, outcome);
 			if ('error' in outcome && !this.continueOnFail) this.stopped = true;
 		});
-	}
-
-	private pacer(itemIndex: number): RequestPacer {
-		return {
-			beforeAttempt: async () =>
-				await this.limiter.acquire().catch(() => {
-					throw new NodeOperationError(this.ctx.getNode(), 'The execution was cancelled while waiting for the rate limit', { itemIndex });
-				}),
-			onRateLimited: (waitMs) => this.limiter.pause(waitMs),
-		};
 	}
 
 	private async sendItem(item: Prepared): Promise<ItemOutcome> {
@@ -366,7 +356,7 @@ class QlaraSender {
 			kind: 'send',
 			retry: this.settings.retry,
 			itemIndex: item.itemIndex,
-			pacer: this.pacer(item.itemIndex),
+			pacer: limiterPacer(this.ctx, this.limiter, item.itemIndex),
 		}).then(
 			(response): AgileResponse => response,
 			(error: unknown) => toItemError(this.ctx.getNode(), error, item.itemIndex),

@@ -269,6 +269,58 @@ describe('RateLimiter after a stall (virtual clock)', () => {
 	});
 });
 
+describe('RateLimiter: no pause past maxWait (virtual clock)', () => {
+	/** Settles every acquire into when and how it ended, on the virtual clock. */
+	function track(loop: VirtualLoop, limiter: RateLimiter, count: number) {
+		return Array.from({ length: count }, async () =>
+			await limiter.acquire().then(
+				() => ({ at: loop.now(), reason: undefined as unknown }),
+				(reason: unknown) => ({ at: loop.now(), reason }),
+			),
+		);
+	}
+
+	it('a pause longer than maxWait rejects every waiting caller at once with its reason, and callers arriving during it', async () => {
+		const loop = new VirtualLoop();
+		const limiter = new RateLimiter({ ratePerSecond: 2, maxWait: 60_000, now: loop.now, sleep: loop.sleep });
+		const reason = new Error('asked for 3600 s');
+		// The first starts at once; the other three wait for their slots (505, 1010, 1515 ms).
+		const callers = track(loop, limiter, 4);
+		const paused = (async () => {
+			await loop.sleep(100);
+			limiter.pause(3_600_000, reason);
+			return await Promise.all(track(loop, limiter, 1));
+		})();
+		await loop.run();
+		const results = [...(await Promise.all(callers)), ...(await paused)];
+		expect(results[0]).toEqual({ at: 0, reason: undefined });
+		expect(results.slice(1)).toEqual([1, 2, 3, 4].map(() => ({ at: 100, reason })));
+	});
+
+	it('a pause of exactly maxWait is waited out, then the schedule restarts without a burst', async () => {
+		const loop = new VirtualLoop();
+		const limiter = new RateLimiter({ ratePerSecond: 10, maxWait: 500, now: loop.now, sleep: loop.sleep });
+		limiter.pause(500, new Error('not used'));
+		const callers = track(loop, limiter, 3);
+		await loop.run();
+		expect((await Promise.all(callers)).map((r) => [Math.round(r.at), r.reason])).toEqual([
+			[500, undefined],
+			[601, undefined],
+			[702, undefined],
+		]);
+	});
+
+	it('once the refused wait is over, callers start again', async () => {
+		const loop = new VirtualLoop();
+		const limiter = new RateLimiter({ ratePerSecond: 0, maxWait: 10, now: loop.now, sleep: loop.sleep });
+		const reason = new Error('asked for 1 s');
+		limiter.pause(1000, reason);
+		await expect(limiter.acquire()).rejects.toBe(reason);
+		loop.time = 1000;
+		await expect(limiter.acquire()).resolves.toBeUndefined();
+	});
+});
+
 /** Keeps the event loop busy, as a long synchronous computation in the same process would. */
 function blockEventLoop(ms: number): void {
 	const until = Date.now() + ms;
