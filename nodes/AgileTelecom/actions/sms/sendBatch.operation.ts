@@ -18,6 +18,7 @@ import {
 	type ParsedBatchResponse,
 } from '../../helpers/batch';
 import { mapWithConcurrency } from '../../helpers/concurrency';
+import { RateLimiter } from '../../helpers/rateLimiter';
 import { checkSchedule } from '../../helpers/dates';
 import { IdSource } from '../../helpers/ids';
 import { fieldReader, parameterReader, readField, type ItemReader } from '../../helpers/parameters';
@@ -26,7 +27,7 @@ import type { SmartEncodingReport } from '../../helpers/smartEncoding';
 import { checkBody, checkDestinations, checkSender, checkUdh, invalidField, splitList } from '../../helpers/validation';
 import { asText, clampInteger } from '../../helpers/values';
 import { apiError, failsEveryRequest, isTransientRefusal, mayHaveBeenSent, refusalError } from '../../transport/errors';
-import { agileRequest, type AgileResponse, type Connection } from '../../transport/request';
+import { agileRequest, limiterPacer, type AgileResponse, type Connection } from '../../transport/request';
 import { backoffDelay, type RetrySettings } from '../../transport/retry';
 import { RunLedger, runScope } from '../ledger';
 import { prepareItems, toItemError, type ItemOutcome, type OperationResult, type SentRecord } from '../outcome';
@@ -316,6 +317,7 @@ class BatchSender {
 	private tooLargeAt = Number.POSITIVE_INFINITY;
 	private readonly continueOnFail: boolean;
 	private readonly signal: AbortSignal | undefined;
+	private readonly pauses: RateLimiter;
 
 	constructor(
 		private readonly ctx: IExecuteFunctions,
@@ -329,6 +331,8 @@ class BatchSender {
 		this.outcomes = outcomes;
 		this.continueOnFail = ctx.continueOnFail();
 		this.signal = ctx.getExecutionCancelSignal();
+		// No rate ceiling, only the pause every request shares after a 429 (and no pause past Max Delay).
+		this.pauses = new RateLimiter({ ratePerSecond: 0, maxWait: settings.retry.maxDelay, signal: this.signal });
 	}
 
 	/** Sends every request; each is let go once sent, so its items' messages can be freed while the run goes on. */
@@ -366,6 +370,7 @@ class BatchSender {
 			retry: this.settings.retry,
 			itemIndex: request[0].entry.itemIndex,
 			passThrough: [413],
+			pacer: limiterPacer(this.ctx, this.pauses, request[0].entry.itemIndex),
 		}).then(
 			(response): AgileResponse => response,
 			(error: unknown) => toItemError(this.ctx.getNode(), error, request[0].entry.itemIndex),

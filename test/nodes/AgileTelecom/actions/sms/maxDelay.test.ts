@@ -11,6 +11,7 @@ import { useSandbox } from '../../../../sandbox/lifecycle';
  */
 
 const QLARA_SEND = '/api/message-server/sms/send';
+const BATCH_SEND = '/services/sms/send';
 const HOUR_S = 3600;
 const QLARA_429 = {
 	status: 429,
@@ -117,6 +118,56 @@ describe('Send (Qlara): a 429 asking for less than Max Delay', () => {
 		expect(first).toHaveLength(2);
 		expect(first[1]).toBe(first[0]);
 		expect(output?.[0].map((i) => i.json.accepted)).toEqual([true, true, true, true]);
+		expect(sandbox.duplicates()).toEqual([]);
+	});
+});
+
+/**
+ * Send Batch has no rate ceiling, but its requests share one pause: a 429 holds the requests not yet sent for the
+ * server's wait, and one asking for more than Max Delay fails them at once instead of sending them into the
+ * hour the server refused.
+ */
+describe('Send Batch: a 429 asking for an hour', () => {
+	const batchNode = (over: Partial<HarnessNodeOptions> = {}): HarnessNodeOptions => ({
+		parameters: {
+			resource: 'sms',
+			operation: 'sendBatch',
+			destinations: '={{ $json.to }}',
+			sender: 'InfoSMS',
+			body: '={{ $json.text }}',
+			batching: { messagesPerRequest: 1, concurrency: 1 },
+		},
+		...over,
+	});
+	const batchCredentials = () => ({ agileTelecomApi: sandboxCredentials(sandbox.url) });
+
+	it('fails the requests not yet sent at once with the same error, without sending them', async () => {
+		sandbox.injectFaults([{ method: 'POST', path: BATCH_SEND, status: 429, headers: { 'Retry-After': String(HOUR_S) }, body: 'Too Many Requests' }]);
+		const started = Date.now();
+		const output = await executeBare({ node: batchNode({ onError: 'continueRegularOutput' }), credentials: batchCredentials(), items });
+		expect(Date.now() - started).toBeLessThan(SLOT_MS);
+
+		expect(sandbox.requestsTo(BATCH_SEND).map((r) => r.status)).toEqual([429]);
+		expect(sandbox.deliveries.size).toBe(0);
+		const out = output?.[0] ?? [];
+		expect(out).toHaveLength(4);
+		const message = new RegExp(`^Agile Telecom is rate-limiting this account \\(HTTP 429\\): Too Many Requests\\. The server asked to wait ${HOUR_S} s, more than the Max Delay of 60 s, so the node did not retry\\. Send again after `);
+		expect(out[0].json.error).toMatch(message);
+		for (const item of out) expect(item.json.error).toBe(out[0].json.error);
+		expect(String((out[3].json.details as IDataObject).description)).toContain('Item 4 was not sent');
+	});
+
+	it('holds the requests not yet sent for a wait within Max Delay, then sends each once', async () => {
+		sandbox.injectFaults([{ method: 'POST', path: BATCH_SEND, status: 429, headers: { 'Retry-After': '1' }, body: 'Too Many Requests' }]);
+		const output = await executeBare({ node: batchNode({ parameters: { ...batchNode().parameters, batching: { messagesPerRequest: 1, concurrency: 2 } } }), credentials: batchCredentials(), items });
+
+		const sent = sandbox.requestsTo(BATCH_SEND);
+		expect(sent.filter((r) => r.status === 429)).toHaveLength(1);
+		const after = sent.filter((r) => r.receivedAt > sent[0].receivedAt + 40);
+		// The second worker's first request may have left with the first; every later one waited the second.
+		for (const r of after) expect(r.receivedAt - sent[0].receivedAt).toBeGreaterThanOrEqual(980);
+		expect(after.length).toBeGreaterThanOrEqual(3);
+		expect(output?.[0].map((i) => (i.json.results as IDataObject[])[0].accepted)).toEqual([true, true, true, true]);
 		expect(sandbox.duplicates()).toEqual([]);
 	});
 });
