@@ -5,26 +5,15 @@
 import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
 import { CREDENTIAL_TYPE, executeBare, sandboxCredentials, startWorkflow, waitFor, type HarnessNodeOptions } from '../../../../harness';
-import { DOCUMENTED_PROGRESSION, startSandbox, type RecordedRequest, type Sandbox } from '../../../../sandbox/server';
+import { useSandbox } from '../../../../sandbox/lifecycle';
+import { DOCUMENTED_PROGRESSION, type RecordedRequest } from '../../../../sandbox/server';
 
 const STATUS_PATH = '/api/partner-gateway/v1/messages/status';
 /** Polls after 100, 200, 400, 400 … ms: with a Max Wait of 1 s they fall at 0, 100, 300, 700 and 1000 ms. */
 const POLL_RETRY = { initialDelay: 100, maxDelay: 400 };
 
-let sandbox: Sandbox;
-
-beforeAll(async () => {
-	sandbox = await startSandbox();
-});
-
-afterAll(async () => {
-	await sandbox.close();
-});
-
-beforeEach(() => {
-	sandbox.reset();
-	sandbox.configure({ statusProgression: undefined });
-});
+const sandbox = useSandbox();
+afterEach(() => sandbox.configure({ statusProgression: undefined }));
 
 function node(parameters: INodeParameters): HarnessNodeOptions {
 	return {
