@@ -32,7 +32,6 @@ export type RequestKind = 'send' | 'read';
  */
 export class RefusedWait {
 	constructor(
-		readonly waitMs: number,
 		/** The item whose request got the 429. */
 		readonly itemIndex: number | undefined,
 		private readonly build: (itemIndex: number | undefined, note?: string) => NodeApiError,
@@ -277,7 +276,7 @@ class RetryState {
 			const delay = asked ?? backoffDelay(this.retriesDone + 1, this.retry);
 			// Fixed once, so every item held behind this answer reports the very same text.
 			const detail = `${refusedWait}. Send again after ${new Date(Date.now() + delay).toISOString()}, or raise Max Delay to at least ${Math.ceil(delay)} ms to let the node wait`;
-			const refused = new RefusedWait(delay, this.request.itemIndex, (itemIndex, note) =>
+			const refused = new RefusedWait(this.request.itemIndex, (itemIndex, note) =>
 				apiError(this.ctx.getNode(), {
 					...failure,
 					itemIndex,
