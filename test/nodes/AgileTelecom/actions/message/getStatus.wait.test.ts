@@ -9,8 +9,11 @@ import { useSandbox } from '../../../../sandbox/lifecycle';
 import { DOCUMENTED_PROGRESSION, type RecordedRequest } from '../../../../sandbox/server';
 
 const STATUS_PATH = '/api/partner-gateway/v1/messages/status';
-/** Polls after 100, 200, 400, 400 … ms: with a Max Wait of 1 s they fall at 0, 100, 300, 700 and 1000 ms. */
-const POLL_RETRY = { initialDelay: 100, maxDelay: 400 };
+/**
+ * Polls after 200, 400, 800, 800 … ms: with a Max Wait of 2 s they fall at 0, 0.2, 0.6, 1.4 and 2 s. The 0.6 s
+ * between the fourth poll and Max Wait keep the count of five when a loaded machine delays a timer.
+ */
+const POLL_RETRY = { initialDelay: 200, maxDelay: 800 };
 
 const sandbox = useSandbox();
 afterEach(() => sandbox.configure({ statusProgression: undefined }));
@@ -45,26 +48,26 @@ describe('Wait for Final Status', () => {
 		expect(json.statuses).toEqual([
 			{ messageId: 'otp-1', found: true, status: 'DELIVERED', description: 'Message delivered', final: true, delivered: true },
 		]);
-		// Waits of 100 and 200 ms between the three polls, never less.
+		// Waits of 200 and 400 ms between the three polls, never less.
 		const [first, second, third] = statusRequests().map((r) => r.receivedAt);
-		expect(second - first).toBeGreaterThanOrEqual(95);
-		expect(third - second).toBeGreaterThanOrEqual(195);
+		expect(second - first).toBeGreaterThanOrEqual(195);
+		expect(third - second).toBeGreaterThanOrEqual(395);
 	});
 
 	it('an ID that never becomes final is polled until Max Wait, the last poll at Max Wait, and is reported pending', async () => {
 		sandbox.setStatusProgression('otp-2', ['SENT']);
 
-		const json = await getStatus({ messageIds: 'otp-2', maxWait: 1 });
+		const json = await getStatus({ messageIds: 'otp-2', maxWait: 2 });
 
 		expect(statusRequests()).toHaveLength(5);
 		for (const r of statusRequests()) expect(asked(r)).toEqual({ method: 'GET', path: `${STATUS_PATH}/otp-2`, query: { channel: 'SMS' }, apiKey: 'test-api-key', status: 200 });
 		expect(json).toMatchObject({ allFinal: false, pendingCount: 1, timedOut: true, pendingIds: ['otp-2'], polls: 5 });
-		expect(json.waitedMs).toBeGreaterThanOrEqual(1000);
+		expect(json.waitedMs).toBeGreaterThanOrEqual(2000);
 		expect(json.statuses).toEqual([
 			{ messageId: 'otp-2', found: true, status: 'SENT', description: expect.any(String), final: false, delivered: false },
 		]);
 		const times = statusRequests().map((r) => r.receivedAt);
-		expect(times[4] - times[0]).toBeGreaterThanOrEqual(990);
+		expect(times[4] - times[0]).toBeGreaterThanOrEqual(1990);
 	});
 
 	it('asks again only for the IDs not final yet', async () => {
@@ -72,7 +75,7 @@ describe('Wait for Final Status', () => {
 		sandbox.setStatusProgression('otp-b', ['SENT']);
 		sandbox.setStatusProgression('otp-c', ['SENT', 'ERROR']);
 
-		const json = await getStatus({ messageIds: 'otp-a, otp-b, otp-c', maxWait: 1 });
+		const json = await getStatus({ messageIds: 'otp-a, otp-b, otp-c', maxWait: 2 });
 
 		const batch = (ids: string) => ({ method: 'GET', path: STATUS_PATH, query: { ids, channel: 'SMS' }, apiKey: 'test-api-key', status: 200 });
 		const single = { method: 'GET', path: `${STATUS_PATH}/otp-b`, query: { channel: 'SMS' }, apiKey: 'test-api-key', status: 200 };
