@@ -6,7 +6,7 @@ import type { RefusalMode } from '../../descriptions/send';
 import { mapWithConcurrency } from '../../helpers/concurrency';
 import { checkSchedule } from '../../helpers/dates';
 import { segmentSms, udhOctets } from '../../helpers/encoding';
-import { IdSource } from '../../helpers/ids';
+import { fingerprint, IdSource } from '../../helpers/ids';
 import { fieldReader, parameterReader, readField, type ItemReader } from '../../helpers/parameters';
 import { fillMergeFields, fillPlaceholders } from '../../helpers/placeholders';
 import { readQlaraResponse, reasonText, refusalCode, type QlaraResult, type QlaraSendBody, type QlaraSendResponse } from '../../helpers/qlara';
@@ -14,12 +14,15 @@ import { RateLimiter } from '../../helpers/rateLimiter';
 import type { SmartEncodingReport } from '../../helpers/smartEncoding';
 import { checkBody, checkDestinations, checkSender, checkUdh, invalidField } from '../../helpers/validation';
 import { asText, clampInteger, isObject } from '../../helpers/values';
-import { failsEveryRequest, isTransientRefusal, mayHaveBeenSent, redactDeep, refusalError } from '../../transport/errors';
+import { isTransientRefusal, mayHaveBeenSent, redactDeep, refusalError } from '../../transport/errors';
 import { agileRequest, limiterPacer, requireQlara, type AgileResponse, type Connection } from '../../transport/request';
 import { backoffDelay, type RetrySettings } from '../../transport/retry';
-import { RunLedger, runScope } from '../ledger';
+import { Deduplication } from '../deduplication';
+import { isToolCall, RunLedger, runScope } from '../ledger';
 import { prepareItems, toItemError, type ItemOutcome, type OperationResult } from '../outcome';
 import { applySmartEncoding, partsProblem, readHygiene, RepeatFilter, skippedJson, type Hygiene } from './hygiene';
+import { SendControl } from './control';
+import { asToolAnswers } from './toolAnswer';
 import { DEFAULT_MAX_CONCURRENCY, DEFAULT_MAX_REQUESTS_PER_SECOND, QLARA_INPUT_FIELDS } from './send.description';
 
 export { DEFAULT_MAX_CONCURRENCY, DEFAULT_MAX_REQUESTS_PER_SECOND, description } from './send.description';
@@ -134,14 +137,20 @@ function placeholderValues(value: unknown): { values: Record<string, string> } |
 interface Prepared {
 	itemIndex: number;
 	body: QlaraSendBody;
+	/** What this SMS is: everything in its body but the message id, and where it goes (see `prepare`). */
+	fingerprint: string;
+	/** Its Deduplication Key, when the node has one. */
+	key?: string;
 	finalText: string;
 	warnings: string[];
 	smartEncoding?: SmartEncodingReport;
+	/** The past schedule the item had, when Past Schedule is Send Now and it was sent at once. */
+	pastScheduleSentNow?: string;
 	/** Set when Skip Repeated Destinations leaves this item out: the item that already sends the same text. */
 	sameAsItem?: number;
 }
 
-type Problem = { field: Field | 'udhData'; problem: string };
+type Problem = { field: Field | 'udhData' | 'deduplicationKey'; problem: string };
 
 /**
  * Validates items into the request bodies they will send, in input order, one named step per concern. Nothing is
@@ -158,6 +167,8 @@ class ItemPreparer {
 		private readonly items: INodeExecutionData[],
 		private readonly settings: SendSettings,
 		private readonly ids: IdSource,
+		private readonly url: string,
+		private readonly deduplication: Deduplication | undefined,
 	) {
 		this.readers = smsReaders(ctx, items);
 		this.repeats = new RepeatFilter(settings.hygiene.skipRepeated);
@@ -165,7 +176,9 @@ class ItemPreparer {
 
 	prepare(i: number): Prepared | NodeOperationError {
 		const { read, label } = this.readers;
-		const fail = ({ field, problem }: Problem) => invalidField(this.ctx.getNode(), i, field === 'udhData' ? 'UDH Data' : label[field], problem);
+		const special = { udhData: 'UDH Data', deduplicationKey: 'Deduplication Key' } as const;
+		const fail = ({ field, problem }: Problem) =>
+			invalidField(this.ctx.getNode(), i, field === 'udhData' || field === 'deduplicationKey' ? special[field] : label[field], problem);
 		const opts = this.readers.options(i) as IDataObject;
 		const destination = checkDestinations(read.destination(i, opts), this.settings.hygiene.defaultCountryCode);
 		if (destination.problem !== undefined) return fail({ field: 'destination', problem: destination.problem });
@@ -174,19 +187,27 @@ class ItemPreparer {
 		const sender = checkSender(read.sender(i, opts));
 		if (sender.problem !== undefined) return fail({ field: 'sender', problem: sender.problem });
 
-		const messageId = asText(read.messageId(i, opts))?.trim() || this.ids.uuid('item', i, number);
+		const body: QlaraSendBody = { destination: number, sender: sender.value, body: '', messageId: '' };
+		const text = this.text(i, opts, body);
+		if ('problem' in text) return fail(text);
+		const pastSentNow: string[] = [];
+		const problem = completeBody(body, i, opts, read, this.settings.timeZone, pastSentNow);
+		if (problem) return fail(problem);
+		const key = this.deduplication?.keyOf(i);
+		if (key && 'problem' in key) return fail({ field: 'deduplicationKey', problem: key.problem });
+		// The body without its id is what the SMS is; as a tool (every try and call is item 1 of a new run) the
+		// derived id comes from it, in a workflow from the item and number.
+		const smsFingerprint = fingerprint('qlara', this.url, body);
+		const messageId = asText(read.messageId(i, opts))?.trim() || (this.ids.tool ? this.ids.uuid('sms', smsFingerprint) : this.ids.uuid('item', i, number));
 		const owner = this.owners.get(messageId);
 		if (owner !== undefined) return fail({ field: 'messageId', problem: `"${messageId}" is already the ID of item ${owner + 1}; every SMS needs its own ID` });
 		this.owners.set(messageId, i);
-
-		const body: QlaraSendBody = { destination: number, sender: sender.value, body: '', messageId };
-		const text = this.text(i, opts, body);
-		if ('problem' in text) return fail(text);
-		const problem = completeBody(body, i, opts, read, this.settings.timeZone);
-		if (problem) return fail(problem);
+		body.messageId = messageId;
 		const sameAsItem = this.repeats.earlier(number, text.finalText);
 		this.repeats.add([number], text.finalText, i);
-		return { itemIndex: i, body, ...text, ...(sameAsItem !== undefined ? { sameAsItem } : {}) };
+		const prepared: Prepared = { itemIndex: i, body, fingerprint: smsFingerprint, ...(key ? { key: key.key } : {}), ...text, ...(sameAsItem !== undefined ? { sameAsItem } : {}) };
+		if (pastSentNow.length > 0) prepared.pastScheduleSentNow = pastSentNow[0];
+		return prepared;
 	}
 
 	/**
@@ -219,6 +240,7 @@ class ItemPreparer {
 		}
 		const udh = checkUdh(opts.udhData);
 		if (udh.problem !== undefined) return { field: 'udhData', problem: udh.problem };
+		if (udh.value.udhData) body.udhData = udh.value.udhData;
 		const segment = { udhOctets: udh.value.udhOctets };
 		const smart = applySmartEncoding(finalText, this.settings.hygiene, segment);
 		if (smart.text !== finalText) {
@@ -240,17 +262,17 @@ function completeBody(
 	opts: IDataObject,
 	read: Record<Field, FieldReader>,
 	timeZone: string,
+	pastSentNow: string[],
 ): Problem | undefined {
 	const campaignId = asText(read.campaignId(i, opts))?.trim();
 	if (campaignId && campaignId.length > CAMPAIGN_ID_MAX) {
 		return { field: 'campaignId', problem: `has ${campaignId.length} characters; at most ${CAMPAIGN_ID_MAX} are allowed` };
 	}
 	if (campaignId) body.campaignId = campaignId;
-	const scheduled = checkSchedule(read.scheduledDate(i, opts), timeZone);
+	const scheduled = checkSchedule(read.scheduledDate(i, opts), timeZone, opts.pastSchedule);
 	if (scheduled.problem !== undefined) return { field: 'scheduledDate', problem: scheduled.problem };
 	if (scheduled.value !== undefined) body.scheduledDate = scheduled.value;
-	const udhData = asText(opts.udhData)?.trim();
-	if (udhData) body.udhData = udhData;
+	if (scheduled.pastSentNow !== undefined) pastSentNow.push(scheduled.pastSentNow);
 	for (const flag of ['simulation', 'enableNotification', 'skipRcsOverride'] as const) {
 		if (opts[flag] !== undefined) body[flag] = Boolean(opts[flag]);
 	}
@@ -279,6 +301,7 @@ function outputJson(item: Prepared, result: QlaraResult, response: unknown): IDa
 	if (typeof sent?.messageId === 'string' && sent.messageId !== body.messageId) json.providerMessageId = sent.messageId;
 	if (body.campaignId !== undefined) json.campaignId = body.campaignId;
 	if (body.scheduledDate !== undefined) json.scheduledDate = body.scheduledDate;
+	if (item.pastScheduleSentNow !== undefined) json.pastScheduleSentNow = item.pastScheduleSentNow;
 	if (item.smartEncoding) json.smartEncoding = item.smartEncoding as unknown as IDataObject;
 	const warnings = [...item.warnings, ...(result.warning ? [result.warning] : [])];
 	if (warnings.length > 0) json.warnings = warnings;
@@ -292,12 +315,8 @@ function outputJson(item: Prepared, result: QlaraResult, response: unknown): IDa
  * the first failed item; those in flight finish, so what they sent is on record.
  */
 class QlaraSender {
-	halt?: NodeApiError | NodeOperationError;
-	private stopped = false;
-	private fatal?: NodeApiError;
+	readonly control: SendControl;
 	private readonly limiter: RateLimiter;
-	private readonly signal: AbortSignal | undefined;
-	private readonly continueOnFail: boolean;
 
 	constructor(
 		private readonly ctx: IExecuteFunctions,
@@ -306,19 +325,18 @@ class QlaraSender {
 		private readonly ledger: RunLedger | undefined,
 		readonly outcomes: Array<ItemOutcome | undefined>,
 	) {
-		this.signal = ctx.getExecutionCancelSignal();
-		this.limiter = new RateLimiter({ ratePerSecond: settings.ratePerSecond, maxWait: settings.retry.maxDelay, signal: this.signal });
-		this.continueOnFail = ctx.continueOnFail();
+		this.control = new SendControl(ctx);
+		this.limiter = new RateLimiter({ ratePerSecond: settings.ratePerSecond, maxWait: settings.retry.maxDelay, signal: this.control.signal });
 	}
 
 	async run(items: Prepared[]): Promise<void> {
 		await mapWithConcurrency(items.length, this.settings.concurrency, async (k) => {
-			if (this.stopped) return;
+			if (this.control.stopped) return;
 			const item = items[k];
 			const outcome = await this.sendItem(item);
 			this.outcomes[item.itemIndex] = outcome;
-			this.ledger?.record(item.itemIndex, outcome);
-			if ('error' in outcome && !this.continueOnFail) this.stopped = true;
+			this.ledger?.record(item.itemIndex, item.fingerprint, outcome);
+			this.control.settled(outcome);
 		});
 	}
 
@@ -326,13 +344,9 @@ class QlaraSender {
 		const { itemIndex, body } = item;
 		const sent = (accepted: boolean | null) => ({ messages: [{ destination: body.destination, id: body.messageId, accepted }] });
 		for (let round = 0; ; round++) {
-			const answer = this.fatal ?? (await this.request(item));
+			const answer = this.control.failsEvery ?? (await this.request(item));
 			if (answer instanceof NodeApiError || answer instanceof NodeOperationError) {
-				if (failsEveryRequest(answer)) this.fatal ??= answer;
-				if (answer instanceof NodeOperationError && this.signal?.aborted) {
-					this.halt ??= answer;
-					this.stopped = true;
-				}
+				this.control.requestFailed(answer);
 				return { error: answer, sent: sent(mayHaveBeenSent(answer) ? null : false) };
 			}
 			const result = readQlaraResponse(answer.body);
@@ -366,11 +380,11 @@ class QlaraSender {
 	/** Waits before resending a transiently refused SMS, when the Retry settings allow one more attempt. */
 	private async mayResend(round: number, code: number): Promise<boolean> {
 		const { retry } = this.settings;
-		if (this.stopped || round >= retry.maxRetries || (code === 429 && !retry.retryOnRateLimit)) return false;
+		if (this.control.stopped || round >= retry.maxRetries || (code === 429 && !retry.retryOnRateLimit)) return false;
 		const delay = backoffDelay(round + 1, retry);
 		if (code === 429) this.limiter.pause(delay);
 		try {
-			await sleep(delay, this.signal);
+			await sleep(delay, this.control.signal);
 			return true;
 		} catch {
 			return false;
@@ -380,8 +394,9 @@ class QlaraSender {
 
 /**
  * One request per item. Everything is validated before the first request; message ids are fixed before the first
- * attempt (derived from the run, so a Retry On Fail try reuses them too), and an item an earlier try of this run
- * already sent is not sent again: its recorded outcome is repeated.
+ * attempt (derived from the run, so a Retry On Fail try reuses them too); an SMS an earlier try of this run already
+ * sent is not sent again (its recorded outcome is repeated), nor one whose Deduplication Key an earlier execution
+ * recorded.
  */
 export async function execute(
 	this: IExecuteFunctions,
@@ -391,18 +406,23 @@ export async function execute(
 	requireQlara(this, connection, 'Send (Qlara)');
 	const settings = readSettings(this);
 	const scope = runScope(this);
-	const preparer = new ItemPreparer(this, items, settings, new IdSource(scope));
+	const deduplication = Deduplication.open(this);
+	const preparer = new ItemPreparer(this, items, settings, new IdSource(scope, isToolCall(this)), connection.endpoints.qlaraSend, deduplication);
 	const { valid, outcomes } = prepareItems(this, items.length, (i) => preparer.prepare(i));
 	const ledger = RunLedger.open(this, scope);
-	const toSend: Prepared[] = [];
+	const candidates: Prepared[] = [];
 	for (const { itemIndex, value } of valid) {
-		const earlier = ledger?.get(itemIndex)?.outcome;
+		const earlier = ledger?.outcome(itemIndex, value.fingerprint);
 		if (value.sameAsItem !== undefined) {
 			outcomes[itemIndex] = { json: skippedJson([{ destination: value.body.destination, sameAsItem: value.sameAsItem + 1 }]) };
-		} else if (!earlier) toSend.push(value);
-		else outcomes[itemIndex] = 'json' in earlier ? { ...earlier, json: { ...earlier.json, fromEarlierTry: true } } : earlier;
+		} else if (earlier && ledger) outcomes[itemIndex] = ledger.repeat(earlier);
+		else candidates.push(value);
 	}
+	const claimed = candidates.flatMap((c) => (c.key === undefined ? [] : [{ itemIndex: c.itemIndex, key: c.key }]));
+	const skips = deduplication ? await deduplication.claim(claimed) : new Map<number, IDataObject>();
+	for (const [itemIndex, skip] of skips) outcomes[itemIndex] = { json: skip };
 	const sender = new QlaraSender(this, connection, settings, ledger, outcomes);
-	await sender.run(toSend);
-	return { outcomes: sender.outcomes, halt: sender.halt };
+	await sender.run(candidates.filter((c) => !skips.has(c.itemIndex)));
+	await deduplication?.release(claimed.filter((c) => !skips.has(c.itemIndex)), sender.outcomes);
+	return { outcomes: asToolAnswers(this, sender.outcomes), halt: sender.control.halt };
 }
