@@ -3,6 +3,7 @@ import { NodeApiError } from 'n8n-workflow';
 
 import { executeBare, sandboxCredentials, type HarnessNodeOptions } from '../../../../harness';
 import { useSandbox } from '../../../../sandbox/lifecycle';
+import { sendBatchParameters } from './sendBatchParameters';
 
 /**
  * Issue 18, item 6: a 429 asking for a wait longer than Max Delay fails every item waiting behind it at once,
@@ -129,14 +130,7 @@ describe('Send (Qlara): a 429 asking for less than Max Delay', () => {
  */
 describe('Send Batch: a 429 asking for an hour', () => {
 	const batchNode = (over: Partial<HarnessNodeOptions> = {}): HarnessNodeOptions => ({
-		parameters: {
-			resource: 'sms',
-			operation: 'sendBatch',
-			destinations: '={{ $json.to }}',
-			sender: 'InfoSMS',
-			body: '={{ $json.text }}',
-			batching: { messagesPerRequest: 1, concurrency: 1 },
-		},
+		parameters: sendBatchParameters({ batching: { messagesPerRequest: 1, concurrency: 1 } }),
 		...over,
 	});
 	const batchCredentials = () => ({ agileTelecomApi: sandboxCredentials(sandbox.url) });
