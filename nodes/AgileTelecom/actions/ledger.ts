@@ -75,11 +75,18 @@ export class RunLedger {
 		return this.tool_;
 	}
 
-	/** An earlier outcome as this try outputs it: marked, in words an agent reads as "do not send again". */
+	/**
+	 * An earlier outcome as this try outputs it. In a workflow, the same outcome marked `fromEarlierTry` (an error
+	 * stays the error it was). As a tool, an answer whatever the earlier outcome was, in words an agent reads as
+	 * "do not send again": an agent told the same error again would try once more, or give up on an SMS that may
+	 * well have arrived.
+	 */
 	repeat(outcome: ItemOutcome): ItemOutcome {
-		if (!('json' in outcome)) return outcome;
-		const mark = this.tool_ ? { alreadySent: true, note: ALREADY_SENT } : { fromEarlierTry: true };
-		return { ...outcome, json: { ...outcome.json, ...mark } };
+		if (this.tool_) {
+			const results = (outcome.sent?.messages ?? []).map(({ destination, id, accepted }) => ({ destination, id, accepted, alreadySent: true }));
+			return { json: { results, alreadySent: true, note: ALREADY_SENT }, sent: outcome.sent };
+		}
+		return 'json' in outcome ? { ...outcome, json: { ...outcome.json, fromEarlierTry: true } } : outcome;
 	}
 
 	private key(itemIndex: number, fingerprint: string): string {

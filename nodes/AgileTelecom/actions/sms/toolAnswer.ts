@@ -46,15 +46,22 @@ export function toolAnswer(json: IDataObject): IDataObject {
 	const sent = now.filter((r) => r.accepted === true).map(({ destination, id }) => ({ to: destination, id }));
 	const notSent = now.filter((r) => r.accepted === false).map(({ destination, reason }) => ({ to: destination, reason }));
 	const unknown = now.filter((r) => r.accepted === null).map(({ destination, id }) => ({ to: destination, id }));
-	const alreadySent = earlier.map(({ destination, id }) => ({ to: destination, id }));
+	const alreadySent = earlier.map(({ destination, id, accepted }) => ({ to: destination, id, outcome: accepted === true ? 'accepted' : 'unknown' }));
 	const said: string[] = [];
 	if (sent.length) said.push(`Sent to ${sent.map((s) => `${s.to} (message id ${s.id})`).join(', ')}.`);
 	if (notSent.length) said.push(`Not sent to ${notSent.map((s) => `${s.to} (${s.reason})`).join(', ')}.`);
 	if (unknown.length) {
 		said.push(`Outcome unknown for ${unknown.map((s) => `${s.to} (message id ${s.id})`).join(', ')}: it may have been sent, do not send it again.`);
 	}
-	if (alreadySent.length) {
-		said.push(`Already sent in this execution to ${alreadySent.map((s) => `${s.to} (message id ${s.id})`).join(', ')}: nothing was sent again; do not send it again.`);
+	const accepted = alreadySent.filter((s) => s.outcome === 'accepted');
+	const maybe = alreadySent.filter((s) => s.outcome === 'unknown');
+	if (accepted.length) {
+		said.push(`Already sent in this execution to ${accepted.map((s) => `${s.to} (message id ${s.id})`).join(', ')}: nothing was sent again; do not send it again.`);
+	}
+	if (maybe.length) {
+		said.push(
+			`Already attempted in this execution for ${maybe.map((s) => `${s.to} (message id ${s.id})`).join(', ')}, with an unknown outcome: it may have been delivered; nothing was sent again; do not send it again.`,
+		);
 	}
 	const answer: IDataObject = { summary: said.join(' '), sent };
 	if (notSent.length) answer.notSent = notSent;

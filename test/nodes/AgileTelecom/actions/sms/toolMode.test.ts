@@ -98,15 +98,25 @@ describe('as an AI Agent tool with Retry On Fail (3 tries), each accepted destin
 		expect(bodies[1].globalId).not.toBe(bodies[0].globalId);
 	});
 
-	test('Send (Qlara) whose first answer is a 500 after the server accepted: sent once, the error says do not resend', async () => {
+	test('Send (Qlara) whose first answer is a 500 after the server accepted: sent once; the retry tells the agent not to resend', async () => {
 		sandbox.injectFaults([{ method: 'POST', path: QLARA_PATH, status: 500, accept: true, body: { message: 'Internal error' }, times: 1 }]);
-		const invoke = toolInvoker(qlaraTool());
-		const { error } = await call(invoke, { to: FIRST, text: 'Your code is 4821' });
+		const execution = toolExecution();
+		const invoke = toolInvoker(qlaraTool({ execution }));
+		const { answer, error } = await call(invoke, { to: FIRST, text: 'Your code is 4821' });
 
 		expect(deliveredTo()).toEqual({ [FIRST]: 1 });
 		expect(sandbox.requestsTo(QLARA_PATH, 'POST')).toHaveLength(1);
-		expect(error?.message).toContain('may have been (unknown outcome)');
-		expect(error?.message).toContain('do not send them again');
+		const id = (sandbox.requestsTo(QLARA_PATH, 'POST')[0].body as IDataObject).messageId;
+		// Try 1 failed with the 500 (its error is on record for the agent's run); try 2 sent nothing and answers.
+		expect(execution.taskData()[0].error?.message).toContain('may have been (unknown outcome)');
+		expect(error).toBeUndefined();
+		expect(answer).toEqual([
+			{
+				summary: `Already attempted in this execution for ${FIRST} (message id ${String(id)}), with an unknown outcome: it may have been delivered; nothing was sent again; do not send it again.`,
+				sent: [],
+				alreadySent: [{ to: FIRST, id, outcome: 'unknown' }],
+			},
+		]);
 	});
 });
 
