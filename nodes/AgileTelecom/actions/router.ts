@@ -118,6 +118,6 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	});
 	// n8n re-runs the node when its first item is an error (Retry On Fail with continue-on-fail); otherwise no
 	// further try of this run can come, and its memory of what was sent can go.
-	if (this.getNode().retryOnFail && !('error' in output[0].json)) forgetRun(runScope(this));
+	if (this.getNode().retryOnFail && !('error' in output[0].json)) forgetRun(this, runScope(this));
 	return [output];
 }

@@ -110,3 +110,56 @@ export function hygieneFields(operations: string[]): INodeProperties[] {
 	const defaults: INodeParameters = { ...HYGIENE_DEFAULTS };
 	return [field([1]), { ...field([{ _cnd: { gte: 1.1 } }]), default: defaults }];
 }
+
+/** What "Deduplication Across Executions" keeps by default: n8n's Remove Duplicates node keeps as many. */
+export const DEDUPLICATION_DEFAULTS = { scope: 'node', historySize: 10000 } as const;
+
+/**
+ * "Deduplication Across Executions", shared by both send operations: a key per item, recorded in n8n's own
+ * deduplication store (the one behind Remove Duplicates), so a retried or repeated execution does not send again.
+ */
+export function deduplicationField(operations: string[]): INodeProperties {
+	return {
+		displayName: 'Deduplication Across Executions',
+		name: 'deduplication',
+		type: 'collection',
+		placeholder: 'Add Deduplication Key',
+		default: {},
+		displayOptions: { show: { resource: ['sms'], operation: operations } },
+		description:
+			'Never send the same SMS twice across executions: a retry from the executions list, a re-run after fixing a row, a webhook called twice, two executions at once. Each item\'s key is recorded in n8n\'s deduplication store before its SMS is sent; an item whose key is already recorded is skipped.',
+		options: [
+			{
+				displayName: 'Deduplication Key',
+				name: 'key',
+				type: 'string',
+				default: '',
+				placeholder: '={{ $json.orderId }}-shipped',
+				description:
+					'What makes this SMS unique, usually an expression such as {{ $json.orderId }}-shipped. Kept when the SMS was accepted (or may have been), released when Agile Telecom refused it or it was never sent, so fixing the row and retrying sends it.',
+			},
+			{
+				displayName: 'Keys to Keep',
+				name: 'historySize',
+				type: 'number',
+				typeOptions: { minValue: 1 },
+				default: DEDUPLICATION_DEFAULTS.historySize,
+				description: 'How many keys n8n remembers; the oldest are forgotten first (their SMS could then be sent again)',
+			},
+			{
+				displayName: 'Scope',
+				name: 'scope',
+				type: 'options',
+				options: [
+					{ name: 'This Node', value: 'node', description: 'Keys are remembered for this node only' },
+					{
+						name: 'This Workflow',
+						value: 'workflow',
+						description: 'Keys are shared by every Agile Telecom node of this workflow that uses this scope',
+					},
+				],
+				default: DEDUPLICATION_DEFAULTS.scope,
+			},
+		],
+	};
+}

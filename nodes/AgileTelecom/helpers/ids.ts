@@ -13,6 +13,14 @@ export function uuidV5(name: string, namespace: Buffer = NAMESPACE): string {
 }
 
 /**
+ * A short digest of what an SMS is (where it goes and what it says), the same whenever the same parts are given in
+ * the same order: how a retry recognises the SMS an earlier try sent. 128 bits, so no two SMS of a run share one.
+ */
+export function fingerprint(...parts: unknown[]): string {
+	return createHash('sha1').update(JSON.stringify(parts), 'utf8').digest('base64url').slice(0, 22);
+}
+
+/**
  * Node builds a string from pieces, which V8 may keep as a tree of string objects (about 490 bytes instead of 64
  * for a UUID). Reading a character makes V8 flatten it in place; the tree is then garbage. This matters when
  * 100,000 ids stay in memory until the run ends.
@@ -29,7 +37,11 @@ export function flatten(value: string): string {
  * executions or two n8n instances never share one. Without an execution (no scope) ids are random.
  */
 export class IdSource {
-	constructor(private readonly scope: string | undefined) {}
+	/** `tool`: the node runs as an AI Agent tool, where ids come from what an SMS is rather than its item number. */
+	constructor(
+		private readonly scope: string | undefined,
+		readonly tool = false,
+	) {}
 
 	/** A UUID for these parts of the run (item, destination, request …). */
 	uuid(...parts: Array<string | number>): string {

@@ -1,6 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { dataModeField, hygieneFields, rejectedDestinationsField } from '../../descriptions/send';
+import { dataModeField, deduplicationField, hygieneFields, rejectedDestinationsField } from '../../descriptions/send';
 
 const displayOptions = { show: { resource: ['sms'], operation: ['send'] } };
 const defineBelow = { show: { ...displayOptions.show, dataMode: ['defineBelow'] } };
@@ -128,6 +128,7 @@ export const description: INodeProperties[] = [
 	},
 	rejectedDestinationsField(['send']),
 	...hygieneFields(['send']),
+	deduplicationField(['send']),
 	{
 		displayName: 'Options',
 		name: 'options',

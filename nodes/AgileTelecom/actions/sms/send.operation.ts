@@ -6,7 +6,7 @@ import type { RefusalMode } from '../../descriptions/send';
 import { mapWithConcurrency } from '../../helpers/concurrency';
 import { checkSchedule } from '../../helpers/dates';
 import { segmentSms, udhOctets } from '../../helpers/encoding';
-import { IdSource } from '../../helpers/ids';
+import { fingerprint, IdSource } from '../../helpers/ids';
 import { fieldReader, parameterReader, readField, type ItemReader } from '../../helpers/parameters';
 import { fillMergeFields, fillPlaceholders } from '../../helpers/placeholders';
 import { readQlaraResponse, reasonText, refusalCode, type QlaraResult, type QlaraSendBody, type QlaraSendResponse } from '../../helpers/qlara';
@@ -17,7 +17,8 @@ import { asText, clampInteger, isObject } from '../../helpers/values';
 import { failsEveryRequest, isTransientRefusal, mayHaveBeenSent, redactDeep, refusalError } from '../../transport/errors';
 import { agileRequest, requireQlara, type AgileResponse, type Connection, type RequestPacer } from '../../transport/request';
 import { backoffDelay, type RetrySettings } from '../../transport/retry';
-import { RunLedger, runScope } from '../ledger';
+import { Deduplication } from '../deduplication';
+import { isToolCall, RunLedger, runScope } from '../ledger';
 import { prepareItems, toItemError, type ItemOutcome, type OperationResult } from '../outcome';
 import { applySmartEncoding, partsProblem, readHygiene, RepeatFilter, skippedJson, type Hygiene } from './hygiene';
 import { DEFAULT_MAX_CONCURRENCY, DEFAULT_MAX_REQUESTS_PER_SECOND, QLARA_INPUT_FIELDS } from './send.description';
@@ -134,6 +135,10 @@ function placeholderValues(value: unknown): { values: Record<string, string> } |
 interface Prepared {
 	itemIndex: number;
 	body: QlaraSendBody;
+	/** What this SMS is: everything in its body but the message id, and where it goes (see `prepare`). */
+	fingerprint: string;
+	/** Its Deduplication Key, when the node has one. */
+	key?: string;
 	finalText: string;
 	warnings: string[];
 	smartEncoding?: SmartEncodingReport;
@@ -141,7 +146,7 @@ interface Prepared {
 	sameAsItem?: number;
 }
 
-type Problem = { field: Field | 'udhData'; problem: string };
+type Problem = { field: Field | 'udhData' | 'deduplicationKey'; problem: string };
 
 /**
  * Validates items into the request bodies they will send, in input order, one named step per concern. Nothing is
@@ -158,6 +163,8 @@ class ItemPreparer {
 		private readonly items: INodeExecutionData[],
 		private readonly settings: SendSettings,
 		private readonly ids: IdSource,
+		private readonly url: string,
+		private readonly deduplication: Deduplication | undefined,
 	) {
 		this.readers = smsReaders(ctx, items);
 		this.repeats = new RepeatFilter(settings.hygiene.skipRepeated);
@@ -165,7 +172,9 @@ class ItemPreparer {
 
 	prepare(i: number): Prepared | NodeOperationError {
 		const { read, label } = this.readers;
-		const fail = ({ field, problem }: Problem) => invalidField(this.ctx.getNode(), i, field === 'udhData' ? 'UDH Data' : label[field], problem);
+		const special = { udhData: 'UDH Data', deduplicationKey: 'Deduplication Key' } as const;
+		const fail = ({ field, problem }: Problem) =>
+			invalidField(this.ctx.getNode(), i, field === 'udhData' || field === 'deduplicationKey' ? special[field] : label[field], problem);
 		const opts = this.readers.options(i) as IDataObject;
 		const destination = checkDestinations(read.destination(i, opts), this.settings.hygiene.defaultCountryCode);
 		if (destination.problem !== undefined) return fail({ field: 'destination', problem: destination.problem });
@@ -174,19 +183,24 @@ class ItemPreparer {
 		const sender = checkSender(read.sender(i, opts));
 		if (sender.problem !== undefined) return fail({ field: 'sender', problem: sender.problem });
 
-		const messageId = asText(read.messageId(i, opts))?.trim() || this.ids.uuid('item', i, number);
-		const owner = this.owners.get(messageId);
-		if (owner !== undefined) return fail({ field: 'messageId', problem: `"${messageId}" is already the ID of item ${owner + 1}; every SMS needs its own ID` });
-		this.owners.set(messageId, i);
-
-		const body: QlaraSendBody = { destination: number, sender: sender.value, body: '', messageId };
+		const body: QlaraSendBody = { destination: number, sender: sender.value, body: '', messageId: '' };
 		const text = this.text(i, opts, body);
 		if ('problem' in text) return fail(text);
 		const problem = completeBody(body, i, opts, read, this.settings.timeZone);
 		if (problem) return fail(problem);
+		const key = this.deduplication?.keyOf(i);
+		if (key && 'problem' in key) return fail({ field: 'deduplicationKey', problem: key.problem });
+		// The body without its id is what the SMS is; as a tool (every try and call is item 1 of a new run) the
+		// derived id comes from it, in a workflow from the item and number.
+		const smsFingerprint = fingerprint('qlara', this.url, body);
+		const messageId = asText(read.messageId(i, opts))?.trim() || (this.ids.tool ? this.ids.uuid('sms', smsFingerprint) : this.ids.uuid('item', i, number));
+		const owner = this.owners.get(messageId);
+		if (owner !== undefined) return fail({ field: 'messageId', problem: `"${messageId}" is already the ID of item ${owner + 1}; every SMS needs its own ID` });
+		this.owners.set(messageId, i);
+		body.messageId = messageId;
 		const sameAsItem = this.repeats.earlier(number, text.finalText);
 		this.repeats.add([number], text.finalText, i);
-		return { itemIndex: i, body, ...text, ...(sameAsItem !== undefined ? { sameAsItem } : {}) };
+		return { itemIndex: i, body, fingerprint: smsFingerprint, ...(key ? { key: key.key } : {}), ...text, ...(sameAsItem !== undefined ? { sameAsItem } : {}) };
 	}
 
 	/**
@@ -317,7 +331,7 @@ class QlaraSender {
 			const item = items[k];
 			const outcome = await this.sendItem(item);
 			this.outcomes[item.itemIndex] = outcome;
-			this.ledger?.record(item.itemIndex, outcome);
+			this.ledger?.record(item.itemIndex, item.fingerprint, outcome);
 			if ('error' in outcome && !this.continueOnFail) this.stopped = true;
 		});
 	}
@@ -390,8 +404,9 @@ class QlaraSender {
 
 /**
  * One request per item. Everything is validated before the first request; message ids are fixed before the first
- * attempt (derived from the run, so a Retry On Fail try reuses them too), and an item an earlier try of this run
- * already sent is not sent again: its recorded outcome is repeated.
+ * attempt (derived from the run, so a Retry On Fail try reuses them too); an SMS an earlier try of this run already
+ * sent is not sent again (its recorded outcome is repeated), nor one whose Deduplication Key an earlier execution
+ * recorded.
  */
 export async function execute(
 	this: IExecuteFunctions,
@@ -401,18 +416,23 @@ export async function execute(
 	requireQlara(this, connection, 'Send (Qlara)');
 	const settings = readSettings(this);
 	const scope = runScope(this);
-	const preparer = new ItemPreparer(this, items, settings, new IdSource(scope));
+	const deduplication = Deduplication.open(this);
+	const preparer = new ItemPreparer(this, items, settings, new IdSource(scope, isToolCall(this)), connection.endpoints.qlaraSend, deduplication);
 	const { valid, outcomes } = prepareItems(this, items.length, (i) => preparer.prepare(i));
 	const ledger = RunLedger.open(this, scope);
-	const toSend: Prepared[] = [];
+	const candidates: Prepared[] = [];
 	for (const { itemIndex, value } of valid) {
-		const earlier = ledger?.get(itemIndex)?.outcome;
+		const earlier = ledger?.outcome(itemIndex, value.fingerprint);
 		if (value.sameAsItem !== undefined) {
 			outcomes[itemIndex] = { json: skippedJson([{ destination: value.body.destination, sameAsItem: value.sameAsItem + 1 }]) };
-		} else if (!earlier) toSend.push(value);
-		else outcomes[itemIndex] = 'json' in earlier ? { ...earlier, json: { ...earlier.json, fromEarlierTry: true } } : earlier;
+		} else if (earlier && ledger) outcomes[itemIndex] = ledger.repeat(earlier);
+		else candidates.push(value);
 	}
+	const claimed = candidates.flatMap((c) => (c.key === undefined ? [] : [{ itemIndex: c.itemIndex, key: c.key }]));
+	const skips = deduplication ? await deduplication.claim(claimed) : new Map<number, IDataObject>();
+	for (const [itemIndex, skip] of skips) outcomes[itemIndex] = { json: skip };
 	const sender = new QlaraSender(this, connection, settings, ledger, outcomes);
-	await sender.run(toSend);
+	await sender.run(candidates.filter((c) => !skips.has(c.itemIndex)));
+	await deduplication?.release(claimed.filter((c) => !skips.has(c.itemIndex)), sender.outcomes);
 	return { outcomes: sender.outcomes, halt: sender.halt };
 }

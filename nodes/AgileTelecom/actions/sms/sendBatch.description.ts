@@ -1,6 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { dataModeField, hygieneFields, rejectedDestinationsField } from '../../descriptions/send';
+import { dataModeField, deduplicationField, hygieneFields, rejectedDestinationsField } from '../../descriptions/send';
 import { MAX_CONCURRENCY } from '../../helpers/batch';
 
 const displayOptions = { show: { resource: ['sms'], operation: ['sendBatch'] } };
@@ -110,6 +110,7 @@ export const description: INodeProperties[] = [
 	},
 	rejectedDestinationsField(['sendBatch']),
 	...hygieneFields(['sendBatch']),
+	deduplicationField(['sendBatch']),
 	{
 		displayName: 'Message Options',
 		name: 'messageOptions',

@@ -19,7 +19,7 @@ import {
 } from '../../helpers/batch';
 import { mapWithConcurrency } from '../../helpers/concurrency';
 import { checkSchedule } from '../../helpers/dates';
-import { IdSource } from '../../helpers/ids';
+import { fingerprint, IdSource } from '../../helpers/ids';
 import { fieldReader, parameterReader, readField, type ItemReader } from '../../helpers/parameters';
 import { fillMergeFields } from '../../helpers/placeholders';
 import type { SmartEncodingReport } from '../../helpers/smartEncoding';
@@ -28,7 +28,8 @@ import { asText, clampInteger } from '../../helpers/values';
 import { apiError, failsEveryRequest, isTransientRefusal, mayHaveBeenSent, refusalError } from '../../transport/errors';
 import { agileRequest, type AgileResponse, type Connection } from '../../transport/request';
 import { backoffDelay, type RetrySettings } from '../../transport/retry';
-import { RunLedger, runScope } from '../ledger';
+import { Deduplication, type KeySkip } from '../deduplication';
+import { isToolCall, RunLedger, runScope } from '../ledger';
 import { prepareItems, toItemError, type ItemOutcome, type OperationResult, type SentRecord } from '../outcome';
 import { applySmartEncoding, partsProblem, readHygiene, RepeatFilter, repeatsOf, skippedJson, type Hygiene } from './hygiene';
 import { BATCH_INPUT_FIELDS } from './sendBatch.description';
@@ -133,6 +134,10 @@ function messageReaders(ctx: IExecuteFunctions, items: INodeExecutionData[]): Me
 interface Entry {
 	itemIndex: number;
 	message: BatchMessage;
+	/** What the message says and how it is sent, whatever its destinations: see `contentOf`. */
+	content: string;
+	/** Its Deduplication Key, when the node has one. */
+	key?: string;
 	encoding: BatchEncoding;
 	parts: number;
 	/** Numbers given twice in the item, sent once (absent when none: 100,000 entries may be alive at once). */
@@ -140,7 +145,8 @@ interface Entry {
 	/** Numbers left out because an earlier item already sends them this text (Skip Repeated Destinations). */
 	skipped?: Array<{ destination: string; sameAsItem: number }>;
 	smartEncoding?: SmartEncodingReport;
-	results: Array<DestinationResult | undefined>;
+	/** Per destination, once known; `alreadySent` marks one an earlier tool call of this execution sent. */
+	results: Array<(DestinationResult & { alreadySent?: true }) | undefined>;
 	/** The submission that first carried the item. */
 	globalId?: string;
 	/** What the answer to that submission said of the whole request. */
@@ -149,7 +155,16 @@ interface Entry {
 	failure?: NodeApiError | NodeOperationError;
 }
 
-type Problem = { field: keyof MessageReaders['label'] | 'UDH Data'; problem: string };
+type Problem = { field: keyof MessageReaders['label'] | 'UDH Data' | 'Deduplication Key'; problem: string };
+
+/**
+ * The identity of a message apart from its destinations: two requests with the same content to the same number are
+ * the same SMS to its reader. Everything that changes what arrives, or whether it is a real send, is in it.
+ */
+function contentOf(message: Omit<BatchMessage, 'destinations' | 'ids'>, settings: BatchSettings, url: string): string {
+	const { sender, body, hexBody, udhData, scheduling } = message;
+	return fingerprint('batch', url, sender, body, hexBody ?? null, udhData ?? null, scheduling ?? null, settings.requestFields);
+}
 
 /** The text of a message as it will be sent, with its encoding and parts, or why it cannot be sent. */
 interface MessageText {
@@ -175,6 +190,8 @@ class EntryPreparer {
 		private readonly items: INodeExecutionData[],
 		private readonly settings: BatchSettings,
 		private readonly ids: IdSource,
+		private readonly url: string,
+		private readonly deduplication: Deduplication | undefined,
 	) {
 		this.read = messageReaders(ctx, items);
 		this.repeats = new RepeatFilter(settings.hygiene.skipRepeated);
@@ -182,7 +199,7 @@ class EntryPreparer {
 
 	prepare(i: number): Entry | NodeOperationError {
 		const fail = ({ field, problem }: Problem) =>
-			invalidField(this.ctx.getNode(), i, field === 'UDH Data' ? field : this.read.label[field], problem);
+			invalidField(this.ctx.getNode(), i, field === 'UDH Data' || field === 'Deduplication Key' ? field : this.read.label[field], problem);
 		const options = this.read.options(i) as IDataObject;
 		const destinations = checkDestinations(this.read.destinations(i), this.settings.hygiene.defaultCountryCode);
 		if (destinations.problem !== undefined) return fail({ field: 'destinations', problem: destinations.problem });
@@ -195,25 +212,25 @@ class EntryPreparer {
 		if (sender.problem !== undefined) return fail({ field: 'sender', problem: sender.problem });
 		const text = this.text(i, options);
 		if ('problem' in text) return fail(text);
-		const messageIds = this.messageIds(i, options, numbers, given, kept);
-		if (!Array.isArray(messageIds)) return fail(messageIds);
 		const scheduling = checkSchedule(this.read.scheduling(i, options), this.settings.timeZone);
 		if (scheduling.problem !== undefined) return fail({ field: 'scheduling', problem: scheduling.problem });
+		const key = this.deduplication?.keyOf(i);
+		if (key && 'problem' in key) return fail({ field: 'Deduplication Key', problem: key.problem });
+		const fields: Omit<BatchMessage, 'destinations' | 'ids'> = { sender: sender.value, body: text.body };
+		if (options.hexBody !== undefined) fields.hexBody = text.hexBody;
+		if (text.udhData) fields.udhData = text.udhData;
+		if (scheduling.value !== undefined) fields.scheduling = scheduling.value;
+		const content = contentOf(fields, this.settings, this.url);
+		const messageIds = this.messageIds(i, options, numbers, given, kept, content);
+		if (!Array.isArray(messageIds)) return fail(messageIds);
 
 		const skipped = repeatsOf(numbers, text.body, this.repeats);
 		const send = numbers.map((_, k) => k).filter((k) => !skipped.some((s) => s.destination === numbers[k]));
 		this.repeats.add(numbers, text.body, i);
-		const message: BatchMessage = {
-			destinations: send.map((k) => numbers[k]),
-			ids: send.map((k) => messageIds[k]),
-			sender: sender.value,
-			body: text.body,
-		};
-		if (options.hexBody !== undefined) message.hexBody = text.hexBody;
-		if (text.udhData) message.udhData = text.udhData;
-		if (scheduling.value !== undefined) message.scheduling = scheduling.value;
+		const message: BatchMessage = { destinations: send.map((k) => numbers[k]), ids: send.map((k) => messageIds[k]), ...fields };
 		const { encoding, parts, smartEncoding } = text;
-		const entry: Entry = { itemIndex: i, message, encoding, parts, results: new Array(message.destinations.length) };
+		const entry: Entry = { itemIndex: i, message, content, encoding, parts, results: new Array(message.destinations.length) };
+		if (key) entry.key = key.key;
 		if (repeated.length > 0) entry.repeated = repeated;
 		if (skipped.length > 0) entry.skipped = skipped;
 		if (smartEncoding) entry.smartEncoding = smartEncoding;
@@ -251,11 +268,16 @@ class EntryPreparer {
 		return { body: smart.text, hexBody, udhData, encoding, parts, smartEncoding: smart.report };
 	}
 
-	/** The user's IDs (one per destination as given, unique in the run), or IDs derived from the run. */
-	private messageIds(i: number, options: IDataObject, numbers: string[], given: number, kept: number[]): string[] | Problem {
+	/**
+	 * The user's IDs (one per destination as given, unique in the run), or IDs derived from the run: from the item
+	 * and number in a workflow, from the SMS itself as a tool (whose every try and call is item 1 of a new run).
+	 */
+	private messageIds(i: number, options: IDataObject, numbers: string[], given: number, kept: number[], content: string): string[] | Problem {
 		const givenIds = splitList(this.read.ids(i, options));
 		const { maxIdLen } = this.settings;
-		if (givenIds.length === 0) return numbers.map((n) => this.ids.id(maxIdLen, 'item', i, n));
+		if (givenIds.length === 0) {
+			return numbers.map((n) => (this.ids.tool ? this.ids.id(maxIdLen, 'sms', n, content) : this.ids.id(maxIdLen, 'item', i, n)));
+		}
 		if (givenIds.length !== given) {
 			return { field: 'ids', problem: `${givenIds.length} IDs for ${given} destinations; give exactly one ID per destination, in the same order` };
 		}
@@ -331,8 +353,12 @@ class BatchSender {
 		this.signal = ctx.getExecutionCancelSignal();
 	}
 
-	/** Sends every request; each is let go once sent, so its items' messages can be freed while the run goes on. */
-	async run(requests: Array<Slice[] | undefined>): Promise<void> {
+	/**
+	 * Sends every request; each is let go once sent, so its items' messages can be freed while the run goes on.
+	 * `known` are items an earlier try already sent in full (to every destination, under other items' requests).
+	 */
+	async run(requests: Array<Slice[] | undefined>, known: Entry[]): Promise<void> {
+		for (const entry of known) this.settle(entry);
 		await mapWithConcurrency(requests.length, this.settings.concurrency, async (k) => {
 			const request = requests[k];
 			requests[k] = undefined;
@@ -345,7 +371,9 @@ class BatchSender {
 		const first = request[0].entry.itemIndex;
 		const last = request[request.length - 1].entry.itemIndex;
 		const { userGlobalId } = this.settings;
-		if (userGlobalId === undefined) return this.ids.uuid('request', first, last, round);
+		// As a tool every call is item 1: what the request carries tells two calls' requests apart.
+		const carried = this.ids.tool ? [fingerprint(request.map(sliceMessage).map((m) => m.ids))] : [];
+		if (userGlobalId === undefined) return this.ids.uuid('request', first, last, round, ...carried);
 		const whole = round === 0 && request.length === this.entryCount && request.every((s) => s.indices.length === s.entry.message.destinations.length);
 		return whole ? userGlobalId : `${userGlobalId}-${first + 1}-${last + 1}${round > 0 ? `-r${round}` : ''}`;
 	}
@@ -481,8 +509,12 @@ class BatchSender {
 			outcome = { json, sent };
 		}
 		this.outcomes[entry.itemIndex] = outcome;
-		const settled = results.filter((r) => r.accepted !== false).map((r) => [r.destination, { ...r, globalId: r.globalId ?? entry.globalId }] as const);
-		this.ledger?.record(entry.itemIndex, outcome, new Map(settled));
+		if (this.ledger) {
+			const settled = results
+				.filter((r) => r.accepted !== false)
+				.map((r) => [fingerprint(entry.content, r.destination), { ...r, globalId: r.globalId ?? entry.globalId }] as const);
+			this.ledger.record(entry.itemIndex, itemFingerprint(entry), outcome, settled);
+		}
 		if ('error' in outcome && !this.continueOnFail) this.stopped = true;
 	}
 }
@@ -493,34 +525,36 @@ function sliceMessage({ entry, indices }: Slice): BatchMessage {
 	return { ...message, destinations: indices.map((i) => message.destinations[i]), ids: indices.map((i) => message.ids[i]) };
 }
 
+/** The identity of what a whole item asks for: its content to exactly its destinations. */
+function itemFingerprint(entry: Entry): string {
+	return fingerprint(entry.content, entry.message.destinations);
+}
+
 /**
- * Takes over what an earlier try of this run (n8n's Retry On Fail) already settled: an item whose every destination
- * was accepted or may have been is not sent again and repeats its recorded outcome; one with refused destinations
- * sends only those. Returns the destinations still to send, per entry.
+ * Takes over what an earlier try of this run (n8n's Retry On Fail, an agent's retry or second call) already settled
+ * for the very same SMS: an item that asks for exactly what an earlier try sent is not sent again and repeats that
+ * outcome; otherwise each destination already accepted (or unknown) keeps that result and only the others are sent.
+ * Returns the destinations still to send per entry, and whether the ledger knew anything of it.
  */
-function applyLedger(entries: Entry[], ledger: RunLedger | undefined, outcomes: Array<ItemOutcome | undefined>): Slice[] {
-	const pending: Slice[] = [];
+function applyLedger(entries: Entry[], ledger: RunLedger | undefined, outcomes: Array<ItemOutcome | undefined>): Array<Slice & { known: boolean }> {
+	if (!ledger) return entries.map((entry) => ({ entry, indices: entry.message.destinations.map((_, index) => index), known: false }));
+	const pending: Array<Slice & { known: boolean }> = [];
 	for (const entry of entries) {
-		const earlier = ledger?.get(entry.itemIndex);
-		const settled = earlier?.settled as ReadonlyMap<string, DestinationResult> | undefined;
 		const indices: number[] = [];
 		entry.message.destinations.forEach((destination, index) => {
-			const result = settled?.get(destination);
-			if (result) entry.results[index] = result;
-			else indices.push(index);
+			const result = ledger.settled(entry.itemIndex, fingerprint(entry.content, destination)) as DestinationResult | undefined;
+			if (!result) indices.push(index);
+			else entry.results[index] = ledger.tool ? { ...result, alreadySent: true } : result;
 		});
-		if (indices.length === 0 && earlier) {
-			const { outcome } = earlier;
-			outcomes[entry.itemIndex] = 'json' in outcome ? { ...outcome, json: { ...outcome.json, fromEarlierTry: true } } : outcome;
-			continue;
-		}
-		pending.push({ entry, indices });
+		const earlier = indices.length === 0 ? ledger.outcome(entry.itemIndex, itemFingerprint(entry)) : undefined;
+		if (earlier) outcomes[entry.itemIndex] = ledger.repeat(earlier);
+		else pending.push({ entry, indices, known: indices.length < entry.message.destinations.length });
 	}
 	return pending;
 }
 
 /** The planning step: the destinations still to send, packed in input order into requests. */
-function planRequests(pending: Slice[], settings: BatchSettings): Slice[][] {
+function planRequests(pending: Slice[], settings: BatchSettings): Array<Slice[] | undefined> {
 	const ranges = packRequests(
 		pending.map((slice) => slice.indices.length),
 		settings.messagesPerRequest,
@@ -536,32 +570,44 @@ export async function execute(
 ): Promise<OperationResult> {
 	const settings = readSettings(this);
 	const scope = runScope(this);
-	const ids = new IdSource(scope);
+	const ids = new IdSource(scope, isToolCall(this));
 	const ledger = RunLedger.open(this, scope);
-	const { requests, outcomes, entryCount } = plan(this, items, settings, ids, ledger);
-	const sender = new BatchSender(this, connection, settings, ids, ledger, outcomes, entryCount);
-	await sender.run(requests);
-	return { outcomes: sender.outcomes, halt: sender.halt };
-}
-
-/**
- * Items → requests: validation, what an earlier try already settled, packing. Only the requests keep the entries,
- * so each entry can be freed once its request is sent.
- */
-function plan(
-	ctx: IExecuteFunctions,
-	items: INodeExecutionData[],
-	settings: BatchSettings,
-	ids: IdSource,
-	ledger: RunLedger | undefined,
-): { requests: Array<Slice[] | undefined>; outcomes: Array<ItemOutcome | undefined>; entryCount: number } {
-	const preparer = new EntryPreparer(ctx, items, settings, ids);
-	const { valid, outcomes } = prepareItems(ctx, items.length, (i) => preparer.prepare(i));
+	const deduplication = Deduplication.open(this);
+	const preparer = new EntryPreparer(this, items, settings, ids, connection.endpoints.batchSend, deduplication);
+	const { valid, outcomes } = prepareItems(this, items.length, (i) => preparer.prepare(i));
 	const entries: Entry[] = [];
 	for (const { itemIndex, value } of valid) {
 		// Skip Repeated Destinations left nothing to send: the item says so instead.
 		if (value.message.destinations.length === 0) outcomes[itemIndex] = { json: skippedJson(value.skipped ?? []) };
 		else entries.push(value);
 	}
-	return { requests: planRequests(applyLedger(entries, ledger, outcomes), settings), outcomes, entryCount: entries.length };
+	const pending = applyLedger(entries, ledger, outcomes);
+	const { toSend, claimed } = await claimKeys(deduplication, pending, outcomes);
+	const sender = new BatchSender(this, connection, settings, ids, ledger, outcomes, entries.length);
+	// Only the requests keep the entries from here on, so each entry can be freed once its request is sent.
+	await sender.run(
+		planRequests(toSend.filter((slice) => slice.indices.length > 0), settings),
+		toSend.filter((slice) => slice.indices.length === 0).map((slice) => slice.entry),
+	);
+	await deduplication?.release(claimed, sender.outcomes);
+	return { outcomes: sender.outcomes, halt: sender.halt };
+}
+
+/**
+ * Records the Deduplication Keys of the items about to be sent, except those an earlier try of this run already
+ * sent from (their keys are this run's own). Items whose key is taken are skipped, with the reason as output.
+ */
+async function claimKeys(
+	deduplication: Deduplication | undefined,
+	pending: Array<Slice & { known: boolean }>,
+	outcomes: Array<ItemOutcome | undefined>,
+): Promise<{ toSend: Slice[]; claimed: Array<{ itemIndex: number; key: string }> }> {
+	if (!deduplication) return { toSend: pending, claimed: [] };
+	const candidates = pending.filter((s) => !s.known && s.entry.key !== undefined).map((s) => ({ itemIndex: s.entry.itemIndex, key: s.entry.key as string }));
+	const skips: Map<number, KeySkip> = await deduplication.claim(candidates);
+	for (const [itemIndex, skip] of skips) outcomes[itemIndex] = { json: skip };
+	return {
+		toSend: pending.filter((s) => !skips.has(s.entry.itemIndex)),
+		claimed: candidates.filter((c) => !skips.has(c.itemIndex)),
+	};
 }
