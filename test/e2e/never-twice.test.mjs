@@ -36,11 +36,18 @@ const LABEL = { sendBatch: 'Send Batch', send: 'Send (Qlara)' };
  * The agent versions that reach the tool by different roads: 3.x hands each tool call to the workflow engine (a run of
  * the tool node of its own), 2.x calls the tool inside its own run through n8n-core's makeHandleToolInvocation.
  */
+const AGENT_3 = N8N_VERSION.startsWith('1.') ? 3 : 3.1; // n8n 1.123 has 3, 2.41 has 3 and 3.1 (its default)
 const AGENTS = [
-	{ typeVersion: 3.1, label: 'AI Agent 3.1 (tool calls run by the engine)' },
+	{ typeVersion: AGENT_3, label: `AI Agent ${AGENT_3} (tool calls run by the engine)` },
 	{ typeVersion: 2.2, label: 'AI Agent 2.2 (tool calls inside the agent, makeHandleToolInvocation)' },
 ];
 const RETRY_ON_FAIL = { retryOnFail: true, maxTries: 3, waitBetweenTries: 10 };
+/**
+ * n8n 1.x stops the whole execution when a tool run by the engine (Agent 3) fails; 2.x hands the error to the agent.
+ * On 1.x an agent sees a tool error (and can call again) only when the tool is set to continue on error, which is
+ * what a user does there; the node then answers with its error item instead of throwing.
+ */
+const STOPS_ON_TOOL_ERROR = (agent) => N8N_VERSION.startsWith('1.') && agent.typeVersion >= 3;
 
 let sandbox;
 let model;
@@ -169,6 +176,14 @@ function toolResultsSeen() {
 	return (last?.messages ?? []).filter((m) => m.role === 'tool').map((m) => (typeof m.content === 'string' ? m.content : JSON.stringify(m.content)));
 }
 
+/** A failed webhook answer with the error n8n stored for the workflow's newest execution, for assertion messages. */
+async function withRunError(res, webhookPath) {
+	if (res.status === 200) return '';
+	const [latest] = await listExecutions(server, WF[webhookPath].id);
+	const error = latest && (await getExecution(server, latest.id, n8n.runtime)).data?.resultData?.error;
+	return `${res.text.slice(0, 300)}; execution ${latest?.id}: ${error?.node?.name ?? ''} ${error?.message ?? ''} ${error?.description ?? ''}`.slice(0, 1500);
+}
+
 /** What each case sent: the sandbox's fresh state, the one refused number, faults as the case needs. */
 function freshSandbox() {
 	sandbox.reset();
@@ -194,7 +209,8 @@ before(async () => {
 	const id = (tag) => `e2eTwice${tag}${String(++n).padStart(8 - tag.length, '0')}`.slice(0, 16);
 	for (const agent of AGENTS) {
 		for (const operation of OPERATIONS) {
-			for (const [mode, settings] of [['recall', {}], ['retry', RETRY_ON_FAIL]]) {
+			const recall = STOPS_ON_TOOL_ERROR(agent) ? { onError: 'continueRegularOutput' } : {};
+			for (const [mode, settings] of [['recall', recall], ['retry', RETRY_ON_FAIL]]) {
 				const webhookPath = agentPath(agent, operation, mode);
 				WF[webhookPath] = agentWorkflow(id('Ag'), webhookPath, { agentVersion: agent.typeVersion, operation, settings });
 			}
@@ -250,11 +266,13 @@ describe(`AI Agent calling the Agile Telecom tool, n8n ${N8N_VERSION}: one deliv
 				const res = await callWebhook(server, agentPath(agent, operation, 'recall'), {});
 				const results = toolResultsSeen();
 				t.diagnostic(`deliveries ${JSON.stringify(deliveredTo())}; tool results: ${JSON.stringify(results.map((r) => r.slice(0, 300)))}`);
-				assert.equal(res.status, 200, res.text.slice(0, 1000));
+				assert.equal(res.status, 200, await withRunError(res, agentPath(agent, operation, 'recall')));
 				assert.equal(results.length, 2, 'the model was given two tool results');
 				assert.deepEqual(deliveredTo(), expected);
 				assert.deepEqual(sandbox.duplicates(), []);
-				if (operation === 'send') assert.match(results[1], /alreadySent|already sent/i, 'the second call is told the SMS went out already');
+				// Agent 2.2 hands the model an empty tool message whatever the tool answered (seen in n8n 2.41.1): only the
+				// engine's road shows the model what the tool said.
+				if (operation === 'send' && agent.typeVersion >= 3) assert.match(results[1], /alreadySent|already sent/i, 'the second call is told the SMS went out already');
 			});
 
 			test(`${agent.label}, ${LABEL[operation]}, ${failure[operation]}: the tool's Retry On Fail (3 tries)`, async (t) => {
@@ -264,8 +282,14 @@ describe(`AI Agent calling the Agile Telecom tool, n8n ${N8N_VERSION}: one deliv
 				const res = await callWebhook(server, agentPath(agent, operation, 'retry'), {});
 				const results = toolResultsSeen();
 				t.diagnostic(`deliveries ${JSON.stringify(deliveredTo())}; requests ${sandbox.requests.length}; tool results: ${JSON.stringify(results.map((r) => r.slice(0, 300)))}`);
-				assert.equal(res.status, 200, res.text.slice(0, 1000));
-				assert.equal(results.length, 1, 'the model was given one tool result');
+				if (STOPS_ON_TOOL_ERROR(agent)) {
+					// Every try failed, so n8n 1.x ends the execution with the tool's error: the model hears nothing back.
+					assert.equal(res.status, 500, res.text.slice(0, 1000));
+					assert.equal(results.length, 0);
+				} else {
+					assert.equal(res.status, 200, await withRunError(res, agentPath(agent, operation, 'retry')));
+					assert.equal(results.length, 1, 'the model was given one tool result');
+				}
 				assert.deepEqual(deliveredTo(), expected);
 				assert.deepEqual(sandbox.duplicates(), []);
 			});
