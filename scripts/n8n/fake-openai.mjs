@@ -57,6 +57,32 @@ function parseArgs(raw) {
 	}
 }
 
+/** Writes a script's answer as OpenAI does: one chat.completion, or server-sent chunks when the body asked to stream. */
+function writeAnswer(res, answer, { body, id, model, nextCallId }) {
+	const calls = answer.toolCalls.map((c) => ({
+		id: nextCallId(),
+		type: 'function',
+		function: { name: c.name, arguments: JSON.stringify(c.args ?? {}) },
+	}));
+	const finish = calls.length > 0 ? 'tool_calls' : 'stop';
+	const usage = { prompt_tokens: 10, completion_tokens: 5, total_tokens: 15 };
+	if (body?.stream === true) {
+		res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
+		const chunk = (delta, finishReason = null, extra = {}) =>
+			res.write(`data: ${JSON.stringify({ id, object: 'chat.completion.chunk', created: 0, model, choices: [{ index: 0, delta, finish_reason: finishReason }], ...extra })}\n\n`);
+		chunk({ role: 'assistant', content: answer.content ?? '' });
+		calls.forEach((c, index) => chunk({ tool_calls: [{ index, ...c }] }));
+		chunk({}, finish, body.stream_options?.include_usage ? { usage } : {});
+		res.end('data: [DONE]\n\n');
+		return;
+	}
+	const message = { role: 'assistant', content: answer.content };
+	if (calls.length > 0) message.tool_calls = calls;
+	res.writeHead(200, { 'content-type': 'application/json' }).end(
+		JSON.stringify({ id, object: 'chat.completion', created: 0, model, choices: [{ index: 0, message, finish_reason: finish }], usage }),
+	);
+}
+
 /**
  * Starts the server. `script({ body, tools, toolResults, turn, request })` returns `text(…)` or `toolCalls(…)`;
  * `tools` are the tool names the request offers, `turn` counts the assistant messages already in the conversation.
@@ -101,29 +127,7 @@ export async function startFakeOpenAi({ script, model = 'gpt-fake', port = 0 } =
 				res.writeHead(500, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { message: String(error?.message ?? error) } }));
 				return;
 			}
-			const calls = answer.toolCalls.map((c) => ({
-				id: `call_${++callSeq}`,
-				type: 'function',
-				function: { name: c.name, arguments: JSON.stringify(c.args ?? {}) },
-			}));
-			const id = `chatcmpl-${requests.length}`;
-			const finish = calls.length > 0 ? 'tool_calls' : 'stop';
-			const usage = { prompt_tokens: 10, completion_tokens: 5, total_tokens: 15 };
-			if (body?.stream === true) {
-				res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
-				const chunk = (delta, finishReason = null, extra = {}) =>
-					res.write(`data: ${JSON.stringify({ id, object: 'chat.completion.chunk', created: 0, model, choices: [{ index: 0, delta, finish_reason: finishReason }], ...extra })}\n\n`);
-				chunk({ role: 'assistant', content: answer.content ?? '' });
-				calls.forEach((c, index) => chunk({ tool_calls: [{ index, ...c }] }));
-				chunk({}, finish, body.stream_options?.include_usage ? { usage } : {});
-				res.end('data: [DONE]\n\n');
-				return;
-			}
-			const message = { role: 'assistant', content: answer.content };
-			if (calls.length > 0) message.tool_calls = calls;
-			res.writeHead(200, { 'content-type': 'application/json' }).end(
-				JSON.stringify({ id, object: 'chat.completion', created: 0, model, choices: [{ index: 0, message, finish_reason: finish }], usage }),
-			);
+			writeAnswer(res, answer, { body, id: `chatcmpl-${requests.length}`, model, nextCallId: () => `call_${++callSeq}` });
 		});
 	});
 	await new Promise((resolve) => server.listen(port, '127.0.0.1', resolve));
