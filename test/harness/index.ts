@@ -14,7 +14,9 @@
  * 5. A node that throws while `onError` continues is still `status: 'error'` when it is the last node;
  *    pass `downstream: true` to add a node after it.
  */
-import { ExecuteContext, ExecutionLifecycleHooks, ExternalSecretsProxy, WorkflowExecute } from 'n8n-core';
+import { ExecuteContext, ExecutionLifecycleHooks, ExternalSecretsProxy, SupplyDataContext, WorkflowExecute } from 'n8n-core';
+// n8n-core's own tool invocation (its index does not export it): the loop an AI Agent calls a tool node through.
+import { makeHandleToolInvocation } from 'n8n-core/dist/execution-engine/node-execution-context/utils/get-input-connection-data';
 import type {
 	ICredentialDataDecryptedObject,
 	ICredentialType,
@@ -378,4 +380,70 @@ export async function waitFor(predicate: () => boolean, timeoutMs = 5000, interv
 		if (Date.now() > deadline) throw new Error(`waitFor: condition not met within ${timeoutMs} ms`);
 		await sleep(intervalMs);
 	}
+}
+
+export interface ToolOptions extends HarnessOptions {
+	/** The items the AI Agent node runs on (what `$json` means in the tool's parameters); default one empty item. */
+	agentItems?: IDataObject[];
+	/** A shared execution, so that several invokers (several tool calls) run in one execution. */
+	execution?: ToolExecution;
+}
+
+/** One execution an agent runs in: its id and its run data, where n8n-core keeps every tool call's input. */
+export interface ToolExecution {
+	executionId: string;
+	runExecutionData: ReturnType<typeof createEmptyRunExecutionData>;
+	/** Every tool call's output (or error) by run index, as n8n-core records it for the agent. */
+	taskData(): ITaskData[];
+}
+
+/** A new execution; `executionId` gives another run data the id of an existing one. */
+export function toolExecution(executionId?: string): ToolExecution {
+	const runExecutionData = createEmptyRunExecutionData();
+	return {
+		executionId: executionId ?? `test-tool-${++executionCounter}`,
+		runExecutionData,
+		taskData: () => runExecutionData.resultData.runData[NODE_NAME] ?? [],
+	};
+}
+
+/**
+ * Our node as an AI Agent tool, called the way n8n-core's agent calls it: `makeHandleToolInvocation` (the very
+ * function n8n uses, with its own Retry On Fail loop that gives every try a new run index) over a
+ * `SupplyDataContext` whose input is the agent's items and whose tool input is the call's arguments. Each call of
+ * the returned function is one tool call; it resolves to what the agent reads, or rejects with the error it gets.
+ */
+export function toolInvoker(options: ToolOptions): (toolArgs: IDataObject) => Promise<string> {
+	const { nodeTypes, credentialsHelper } = buildParts(options);
+	const node = buildNode(options);
+	const agent: INode = { id: 'agent-node', name: 'AI Agent', type: PASS_THROUGH_TYPE, typeVersion: 1, position: [0, 0], parameters: {} };
+	const workflow = new Workflow({
+		id: 'test-workflow-tool',
+		name: 'Agile Telecom tool test',
+		nodes: [agent, node],
+		connections: { [node.name]: { ai_tool: [[{ node: agent.name, type: 'ai_tool', index: 0 }]] } },
+		nodeTypes,
+		active: false,
+		settings: {},
+	});
+	const execution = options.execution ?? toolExecution();
+	const hooks = new ExecutionLifecycleHooks('manual', execution.executionId, {
+		id: 'test-workflow-tool',
+		name: 'Agile Telecom tool test',
+		nodes: [agent, node],
+		connections: {},
+		active: false,
+		activeVersionId: null,
+		isArchived: false,
+		settings: {},
+		createdAt: new Date(),
+		updatedAt: new Date(),
+	});
+	const additionalData = buildAdditionalData(credentialsHelper, hooks, execution.executionId);
+	const agentItems = (options.agentItems ?? [{}]).map((json) => ({ json }));
+	const executeData = { node: agent, data: { main: [agentItems] }, source: null };
+	const nodeType = nodeTypes.getByNameAndVersion(NODE_TYPE, node.typeVersion);
+	const contextFactory = (runIndex: number) =>
+		new SupplyDataContext(workflow, node, additionalData, 'manual', execution.runExecutionData, runIndex, agentItems, {}, 'ai_tool', executeData, [], undefined, agent);
+	return makeHandleToolInvocation(contextFactory, node, nodeType, execution.runExecutionData) as (toolArgs: IDataObject) => Promise<string>;
 }
