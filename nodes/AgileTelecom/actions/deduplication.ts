@@ -74,7 +74,7 @@ export class Deduplication {
 	keyOf(itemIndex: number): { key: string } | { problem: string } {
 		const key = asText(this.keyReader(itemIndex))?.trim();
 		if (key) return { key };
-		return { problem: 'is empty for this item: every item needs a key (e.g. {{ $json.orderId }}-shipped), or remove Deduplication Across Executions' };
+		return { problem: 'empty for this item; every item needs a key (e.g. {{ $json.orderId }}-shipped), or remove Deduplication Across Executions' };
 	}
 
 	/**

@@ -4,10 +4,12 @@ import type { ItemOutcome } from './outcome';
 
 /**
  * Whether the node runs as an AI Agent tool. There n8n-core gives every try (and every call by the agent) a new
- * run index, so nothing that must survive a retry may depend on it. `isToolExecution` is missing on old n8n.
+ * run index, so nothing that must survive a retry may depend on it. n8n 1.x has no `isToolExecution`; there the
+ * node's type tells, since n8n runs a node as a tool under its name with `Tool` appended (agileTelecomTool).
  */
 export function isToolCall(ctx: IExecuteFunctions): boolean {
-	return typeof ctx.isToolExecution === 'function' && ctx.isToolExecution();
+	if (typeof ctx.isToolExecution === 'function') return ctx.isToolExecution();
+	return ctx.getNode().type.endsWith('Tool');
 }
 
 /**

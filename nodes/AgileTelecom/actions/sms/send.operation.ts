@@ -21,6 +21,7 @@ import { Deduplication } from '../deduplication';
 import { isToolCall, RunLedger, runScope } from '../ledger';
 import { prepareItems, toItemError, type ItemOutcome, type OperationResult } from '../outcome';
 import { applySmartEncoding, partsProblem, readHygiene, RepeatFilter, skippedJson, type Hygiene } from './hygiene';
+import { asToolAnswers } from './toolAnswer';
 import { DEFAULT_MAX_CONCURRENCY, DEFAULT_MAX_REQUESTS_PER_SECOND, QLARA_INPUT_FIELDS } from './send.description';
 
 export { DEFAULT_MAX_CONCURRENCY, DEFAULT_MAX_REQUESTS_PER_SECOND, description } from './send.description';
@@ -434,5 +435,5 @@ export async function execute(
 	const sender = new QlaraSender(this, connection, settings, ledger, outcomes);
 	await sender.run(candidates.filter((c) => !skips.has(c.itemIndex)));
 	await deduplication?.release(claimed.filter((c) => !skips.has(c.itemIndex)), sender.outcomes);
-	return { outcomes: sender.outcomes, halt: sender.halt };
+	return { outcomes: asToolAnswers(this, sender.outcomes), halt: sender.halt };
 }

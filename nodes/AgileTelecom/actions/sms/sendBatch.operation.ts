@@ -32,6 +32,7 @@ import { Deduplication, type KeySkip } from '../deduplication';
 import { isToolCall, RunLedger, runScope } from '../ledger';
 import { prepareItems, toItemError, type ItemOutcome, type OperationResult, type SentRecord } from '../outcome';
 import { applySmartEncoding, partsProblem, readHygiene, RepeatFilter, repeatsOf, skippedJson, type Hygiene } from './hygiene';
+import { asToolAnswers } from './toolAnswer';
 import { BATCH_INPUT_FIELDS } from './sendBatch.description';
 
 export { description } from './sendBatch.description';
@@ -590,7 +591,7 @@ export async function execute(
 		toSend.filter((slice) => slice.indices.length === 0).map((slice) => slice.entry),
 	);
 	await deduplication?.release(claimed, sender.outcomes);
-	return { outcomes: sender.outcomes, halt: sender.halt };
+	return { outcomes: asToolAnswers(this, sender.outcomes), halt: sender.halt };
 }
 
 /**

@@ -110,6 +110,29 @@ describe('as an AI Agent tool with Retry On Fail (3 tries), each accepted destin
 	});
 });
 
+describe("the agent's answer: who got what, the ids, what failed and why", () => {
+	test('Send Batch with Rejected Destinations as data: one sentence and short lists, not the batch record', async () => {
+		sandbox.setRejections({ [BLACKLISTED]: 403 });
+		const invoke = toolInvoker(batchTool({}, { rejectedDestinations: 'output' }));
+		const { answer } = await call(invoke, { to: `${FIRST}, ${BLACKLISTED}`, text: 'Your table is ready' });
+
+		const ids = (sandbox.requestsTo(BATCH_PATH, 'POST')[0].body as BatchRequestBody).messages[0].ids ?? [];
+		expect(answer).toEqual([
+			{
+				summary: `Sent to ${FIRST} (message id ${ids[0]}). Not sent to ${BLACKLISTED} (destination blacklisted or opted out).`,
+				sent: [{ to: FIRST, id: ids[0] }],
+				notSent: [{ to: BLACKLISTED, reason: 'destination blacklisted or opted out' }],
+			},
+		]);
+	});
+
+	test('Send (Qlara): the message id the delivery reports will carry', async () => {
+		const { answer } = await call(toolInvoker(qlaraTool()), { to: FIRST, text: 'Your code is 4821' });
+		const id = (sandbox.requestsTo(QLARA_PATH, 'POST')[0].body as IDataObject).messageId;
+		expect(answer).toEqual([{ summary: `Sent to ${FIRST} (message id ${String(id)}).`, sent: [{ to: FIRST, id }] }]);
+	});
+});
+
 describe('an agent calling the tool again in the same execution', () => {
 	test('with the same arguments after a success: nothing is sent, the answer says it was already sent, with the id', async () => {
 		const execution = toolExecution();
