@@ -265,7 +265,7 @@ describe(`AI Agent calling the Agile Telecom tool, n8n ${N8N_VERSION}: one deliv
 				model.setScript(callToolTimes(args, 2));
 				const res = await callWebhook(server, agentPath(agent, operation, 'recall'), {});
 				const results = toolResultsSeen();
-				t.diagnostic(`deliveries ${JSON.stringify(deliveredTo())}; tool results: ${JSON.stringify(results.map((r) => r.slice(0, 300)))}`);
+				t.diagnostic(`deliveries ${JSON.stringify(deliveredTo())}; tool results: ${JSON.stringify(results.map((r) => r.slice(0, 600)))}`);
 				assert.equal(res.status, 200, await withRunError(res, agentPath(agent, operation, 'recall')));
 				assert.equal(results.length, 2, 'the model was given two tool results');
 				assert.deepEqual(deliveredTo(), expected);
@@ -281,7 +281,7 @@ describe(`AI Agent calling the Agile Telecom tool, n8n ${N8N_VERSION}: one deliv
 				model.setScript(callToolTimes(args, 1));
 				const res = await callWebhook(server, agentPath(agent, operation, 'retry'), {});
 				const results = toolResultsSeen();
-				t.diagnostic(`deliveries ${JSON.stringify(deliveredTo())}; requests ${sandbox.requests.length}; tool results: ${JSON.stringify(results.map((r) => r.slice(0, 300)))}`);
+				t.diagnostic(`deliveries ${JSON.stringify(deliveredTo())}; requests ${sandbox.requests.length}; tool results: ${JSON.stringify(results.map((r) => r.slice(0, 600)))}`);
 				if (STOPS_ON_TOOL_ERROR(agent)) {
 					// Every try failed, so n8n 1.x ends the execution with the tool's error: the model hears nothing back.
 					assert.equal(res.status, 500, res.text.slice(0, 1000));
