@@ -100,3 +100,32 @@ describe('sandbox: batch status parameter readings', () => {
 		]);
 	});
 });
+
+describe('sandbox: webhook URL refusal readings (§6.3 "HTTPS required"; the 400 text is not documented)', () => {
+	const WEBHOOK = '/api/partner-gateway/v1/webhooks/delivery-status';
+	const LOCAL = 'http://127.0.0.1:5678/webhook/abc/webhook?token=example-token-0123';
+	afterEach(() => {
+		sandbox.configure({ webhookHttpsOnly: false, webhookEchoesUrl: false });
+	});
+
+	async function register(callbackUrl: string): Promise<{ status: number; body: unknown }> {
+		const res = await fetch(`${sandbox.url}${WEBHOOK}`, {
+			method: 'POST',
+			headers: { ...KEY, 'Content-Type': 'application/json' },
+			body: JSON.stringify({ callbackUrl }),
+		});
+		return { status: res.status, body: JSON.parse(await res.text()) };
+	}
+
+	test.each([
+		[false, false, 201, undefined],
+		[true, false, 400, "Field 'callbackUrl' must be an https:// URL"],
+		[true, true, 400, `Field 'callbackUrl' must be an https:// URL, got '${LOCAL}'`],
+	] as const)('https only %s, echoes the URL %s → %i', async (webhookHttpsOnly, webhookEchoesUrl, status, message) => {
+		sandbox.configure({ webhookHttpsOnly, webhookEchoesUrl });
+		const answer = await register(LOCAL);
+		expect(answer.status).toBe(status);
+		if (message !== undefined) expect(answer.body).toEqual({ status: 400, error: 'Bad Request', message });
+		else expect(answer.body).toMatchObject({ callbackUrl: LOCAL, status: 'ACTIVE' });
+	});
+});

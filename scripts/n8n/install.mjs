@@ -210,10 +210,34 @@ export function runtimeInfo(marker = readMarker()) {
 }
 
 /**
+ * An n8n that is already installed, named by AGILE_N8N_EXTERNAL_BIN (its `bin/n8n` script), run with the Node
+ * running this script: how the suite runs inside the official Docker image of a version the npm registry does not
+ * carry (n8n 3.x; see the README, "Compatibility"). Nothing is installed or checked then.
+ */
+function externalRuntime() {
+	const n8nBin = process.env.AGILE_N8N_EXTERNAL_BIN;
+	if (!n8nBin) return undefined;
+	if (!existsSync(n8nBin)) throw new Error(`AGILE_N8N_EXTERNAL_BIN=${n8nBin} does not exist`);
+	const pkg = JSON.parse(readFileSync(path.join(path.dirname(n8nBin), '..', 'package.json'), 'utf8'));
+	mkdirSync(RUNTIME_DIR, { recursive: true });
+	return {
+		runtimeDir: RUNTIME_DIR,
+		nodeBinary: process.execPath,
+		nodeHome: path.dirname(path.dirname(process.execPath)),
+		n8nBin,
+		n8nVersion: pkg.version,
+		nodeVersion: process.versions.node,
+		marker: { external: true },
+	};
+}
+
+/**
  * Makes sure the runtime is installed; returns runtimeInfo(). Instant when the marker matches.
  * @param {{ force?: boolean, quiet?: boolean }} [options]
  */
 export async function ensureRuntime({ force = false, quiet = false } = {}) {
+	const external = externalRuntime();
+	if (external) return external;
 	const t0 = Date.now();
 	const ready = !force && readMarker();
 	if (ready) {

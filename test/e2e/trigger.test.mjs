@@ -25,6 +25,7 @@ const HOOK = {
 	legacy: '2b8e4c6a-1d3f-4a5b-8c7d-9e0f1a2b3c4d',
 	badZone: '5c1d2e3f-4a5b-4c6d-8e7f-0a1b2c3d4e5f',
 	once: '9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d',
+	echo: '4e5f6a7b-8c9d-4e0f-9a1b-2c3d4e5f6a7b',
 };
 
 // The documented payloads (agile-api.md §4.3, §6.1, §6.3, §6.4, §14), verbatim where the docs print one.
@@ -219,7 +220,13 @@ before(async () => {
 		credentials: { agileTelecomWebhookApi: credentials.agileTelecomWebhookApi },
 		between: ONCE_PER_MESSAGE,
 	});
-	await n8n.importWorkflows([WF.live, WF.legacy, WF.badZone, WF.once]);
+	// Registration refused by an answer that echoes the callback URL, token included (the sandbox's webhookEchoesUrl).
+	WF.echo = triggerWorkflow('e2eTriggerEcho01', 'echo', {
+		webhookId: HOOK.echo,
+		parameters: { authentication: 'tokenCredential', registerWebhook: true, replaceExistingWebhook: true },
+		credentials,
+	});
+	await n8n.importWorkflows([WF.live, WF.legacy, WF.badZone, WF.once, WF.echo]);
 	server = await n8n.start();
 	await server.setupOwner();
 	sandbox.reset();
@@ -416,3 +423,38 @@ function pick(item) {
 	const keys = ['event', 'platform', 'messageId', 'customerMessageId', 'destination', 'from', 'to', 'text', 'channel', 'status', 'delivered', 'final', 'part', 'parts', 'price', 'receivedAt', 'eventType'];
 	return Object.fromEntries(keys.filter((k) => item[k] !== undefined && item[k] !== null).map((k) => [k, item[k]]));
 }
+
+describe('the webhook token never shows, even when Qlara echoes the callback URL', () => {
+	before(() => {
+		sandbox.configure({ webhookHttpsOnly: true, webhookEchoesUrl: true });
+	});
+	after(() => {
+		sandbox.configure({ webhookHttpsOnly: false, webhookEchoesUrl: false });
+	});
+
+	test('listening for a test event and publishing both fail; the error, the log and the executions have no token', async (t) => {
+		sandbox.requests.length = 0;
+		const listened = await server.listenForTestEvent(WF.echo.id, TRIGGER_NAME);
+		assert.notEqual(listened.status, 200);
+		// The sandbox did receive the token, and echoed it: what n8n shows has it masked.
+		const writes = sandbox.requestsTo(WEBHOOK_PATH).filter((r) => r.method !== 'GET');
+		assert.ok(writes.length >= 1 && writes.every((r) => r.status === 400 && r.body.callbackUrl === `${testUrl(HOOK.echo)}?token=${TOKEN}`));
+		assert.match(listened.json.message, /must be an https:\/\/ URL, got '.*\?token=\*\*\*'/);
+		t.diagnostic(`test listening → ${listened.text.slice(0, 400)}`);
+
+		const published = await server.activateWorkflow(WF.echo.id);
+		const report = published.status === 200 ? await waitUntil('the activation error', async () => {
+			const status = await server.request('GET', `/rest/workflows/${WF.echo.id}/publication-status`);
+			return /https:\/\/ URL/.test(status.text) ? status.text : undefined;
+		}) : published.text;
+		assert.match(report, /token=\*\*\*/);
+		t.diagnostic(`publishing → ${report.slice(0, 400)}`);
+
+		const filter = encodeURIComponent(JSON.stringify({ workflowId: WF.echo.id }));
+		const executions = await server.request('GET', `/rest/executions?filter=${filter}`);
+		for (const [where, text] of [['test listening', listened.text], ['publication status', report], ['executions', executions.text], ["n8n log", server.log]]) {
+			assert.ok(!text.includes(TOKEN), `the webhook token appears in the ${where}`);
+			assert.ok(!text.includes(encodeURIComponent(TOKEN)), `the URL-encoded webhook token appears in the ${where}`);
+		}
+	});
+});

@@ -99,6 +99,16 @@ export interface SandboxOptions {
 	processedCounts?: ProcessedCounts;
 	/** Default 'conflict'. */
 	webhookMode?: WebhookMode;
+	/**
+	 * §6.3 says "HTTPS required". Default false: http on loopback is accepted too, so a local n8n can register;
+	 * true: only https:// is, as the docs say.
+	 */
+	webhookHttpsOnly?: boolean;
+	/**
+	 * What the 400 refusing a webhook URL says; the docs do not show it. Default false: a generic text; true: the
+	 * text quotes the callbackUrl it refused, query (and so the trigger's token) included, as many APIs do.
+	 */
+	webhookEchoesUrl?: boolean;
 	/** Added before every response (not before drops 'immediately'). */
 	latencyMs?: number;
 	rateLimit?: RateLimitOptions;
@@ -668,7 +678,8 @@ export async function startSandbox(initial: SandboxOptions = {}): Promise<Sandbo
 		if (typeof value !== 'string') return false;
 		try {
 			const u = new URL(value);
-			return u.protocol === 'https:' || (u.protocol === 'http:' && ['127.0.0.1', 'localhost', '[::1]'].includes(u.hostname));
+			if (u.protocol === 'https:') return true;
+			return !options.webhookHttpsOnly && u.protocol === 'http:' && ['127.0.0.1', 'localhost', '[::1]'].includes(u.hostname);
 		} catch (error) {
 			void error;
 			return false;
@@ -686,7 +697,9 @@ export async function startSandbox(initial: SandboxOptions = {}): Promise<Sandbo
 		}
 		if (method === 'POST' || method === 'PUT') {
 			if (!isObject(body) || !validCallbackUrl(body.callbackUrl)) {
-				return qlaraError(400, 'Bad Request', "Field 'callbackUrl' must be an https:// URL");
+				const given = isObject(body) && typeof body.callbackUrl === 'string' ? body.callbackUrl : undefined;
+				const echo = options.webhookEchoesUrl && given !== undefined ? `, got '${given}'` : '';
+				return qlaraError(400, 'Bad Request', `Field 'callbackUrl' must be an https:// URL${echo}`);
 			}
 			const callbackUrl = body.callbackUrl as string;
 			if (method === 'PUT') {

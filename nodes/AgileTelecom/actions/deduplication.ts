@@ -125,7 +125,7 @@ export class Deduplication {
 	private async store<T>(task: (helpers: IExecuteFunctions['helpers']) => Promise<T>): Promise<T> {
 		const { helpers } = this.ctx;
 		if (typeof helpers.checkProcessedAndRecord !== 'function' || typeof helpers.removeProcessed !== 'function') {
-			throw this.unavailable('this n8n version has no deduplication store (it needs n8n 1.70 or later)');
+			throw this.unavailable('this n8n version has no deduplication store (Remove Duplicates across executions is missing too)');
 		}
 		return await serialised(this.list, async () => await task(helpers)).catch((error: unknown) => {
 			throw error instanceof NodeOperationError ? error : this.unavailable((error as Error)?.message ?? String(error));

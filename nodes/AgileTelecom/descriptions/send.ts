@@ -30,6 +30,29 @@ export function rejectedDestinationsField(operations: string[]): INodeProperties
 	};
 }
 
+/** The "Past Schedule" option, shared by both send operations' options (next to their scheduling field). */
+export function pastScheduleOption(scheduleField: string): INodeProperties {
+	return {
+		displayName: 'Past Schedule',
+		name: 'pastSchedule',
+		type: 'options',
+		options: [
+			{
+				name: 'Fail the Item',
+				value: 'fail',
+				description: 'The item fails before anything is sent, naming its time; the other items are sent as usual',
+			},
+			{
+				name: 'Send Now',
+				value: 'sendNow',
+				description: 'The item is sent at once, without a schedule; its output shows the past time it had (pastScheduleSentNow)',
+			},
+		],
+		default: 'fail',
+		description: `What happens to an item whose ${scheduleField} is more than a minute in the past. Agile Telecom does not document what it does with a past time; it may send at once.`,
+	};
+}
+
 /** The "Data Mode" choice, shared by both send operations: fields defined below, or read from each item. */
 export function dataModeField(operation: string, fields: string): INodeProperties {
 	return {
@@ -111,7 +134,10 @@ export function hygieneFields(operations: string[]): INodeProperties[] {
 	return [field([1]), { ...field([{ _cnd: { gte: 1.1 } }]), default: defaults }];
 }
 
-/** What "Deduplication Across Executions" keeps by default: n8n's Remove Duplicates node keeps as many. */
+/**
+ * What "Deduplication Across Executions" uses when a field is not set: the fields' own defaults (the lint wants them
+ * written out there; a test holds the two equal). n8n's Remove Duplicates node keeps as many keys.
+ */
 export const DEDUPLICATION_DEFAULTS = { scope: 'node', historySize: 10000 } as const;
 
 /**
@@ -136,14 +162,14 @@ export function deduplicationField(operations: string[]): INodeProperties {
 				default: '',
 				placeholder: '={{ $json.orderId }}-shipped',
 				description:
-					'What makes this SMS unique, usually an expression such as {{ $json.orderId }}-shipped. Kept when the SMS was accepted (or may have been), released when Agile Telecom refused it or it was never sent, so fixing the row and retrying sends it.',
+					'What makes this SMS unique, usually an expression built from the item, such as its order ID followed by -shipped. Kept when the SMS was accepted (or may have been), released when Agile Telecom refused it or it was never sent, so fixing the row and retrying sends it.',
 			},
 			{
 				displayName: 'Keys to Keep',
 				name: 'historySize',
 				type: 'number',
 				typeOptions: { minValue: 1 },
-				default: DEDUPLICATION_DEFAULTS.historySize,
+				default: 10000,
 				description: 'How many keys n8n remembers; the oldest are forgotten first (their SMS could then be sent again)',
 			},
 			{
@@ -158,7 +184,7 @@ export function deduplicationField(operations: string[]): INodeProperties {
 						description: 'Keys are shared by every Agile Telecom node of this workflow that uses this scope',
 					},
 				],
-				default: DEDUPLICATION_DEFAULTS.scope,
+				default: 'node',
 			},
 		],
 	};

@@ -98,15 +98,64 @@ export function toAgileDate(value: unknown, timeZone: string): string | undefine
 	return format(wallClockAsUtc - offset * 60000, offset);
 }
 
-/** An optional scheduling value for the API: undefined when empty, else Agile's format, else why not. */
+/** What to do with a schedule in the past: the parameter "Past Schedule" of both sends. */
+export type PastSchedule = 'fail' | 'sendNow';
+
+/**
+ * How far in the past a schedule may be and still be sent with it, as it is: the clocks of n8n and Agile Telecom
+ * differ a little, and `$now` read at the start of a long run is slightly past by the time its item is sent.
+ */
+export const PAST_SCHEDULE_TOLERANCE_MS = 60_000;
+
+// Below 10^11 a number is epoch seconds: as milliseconds it would fall before March 1973, as seconds after year 5138.
+const EPOCH_SECONDS_BELOW = 1e11;
+// Digits only, 9 to 13 of them: epoch seconds from 1973, milliseconds to 2286; 8 digits would rather be yyyyMMdd.
+const EPOCH_DIGITS = /^\d{9,13}$/;
+
+/**
+ * A timestamp as spreadsheets and APIs give it: epoch seconds or milliseconds by magnitude, as a number or as text
+ * of digits only (a CSV cell). Undefined for anything else, which `toAgileDate` reads.
+ */
+export function epochMilliseconds(value: unknown): number | undefined {
+	const number = typeof value === 'string' && EPOCH_DIGITS.test(value.trim()) ? Number(value.trim()) : value;
+	if (typeof number !== 'number' || !Number.isFinite(number)) return undefined;
+	return Math.abs(number) < EPOCH_SECONDS_BELOW ? number * 1000 : number;
+}
+
+/** The instant an Agile date (`yyyy-MM-dd HH:mm:ss.SSSZ`, as `format` writes it) stands for. */
+function agileDateMs(date: string): number {
+	return Date.parse(date.replace(' ', 'T').replace(/([+-]\d{2})(\d{2})$/, '$1:$2'));
+}
+
+/** A schedule as sent: `value` in Agile's format, or undefined to send now. */
+export interface Schedule {
+	value: string | undefined;
+	/** The past schedule that was given, resolved, when Past Schedule is Send Now: the item is sent at once. */
+	pastSentNow?: string;
+	problem?: undefined;
+}
+
+/**
+ * An optional scheduling value for the API: undefined when empty, else Agile's format, else why not. A time more
+ * than the tolerance in the past fails the item, unless `past` is `sendNow`: Agile Telecom does not document what
+ * it does with a past date, and sending at once a campaign meant for later cannot be undone.
+ */
 export function checkSchedule(
 	value: unknown,
 	timeZone: string,
-): { value: string | undefined; problem?: undefined } | { problem: string; value?: undefined } {
+	past: unknown = 'fail',
+	now: number = Date.now(),
+): Schedule | { problem: string; value?: undefined; pastSentNow?: undefined } {
 	if (value === undefined || value === null || value === '') return { value: undefined };
-	const date = toAgileDate(value, timeZone);
-	if (date) return { value: date };
+	const date = toAgileDate(epochMilliseconds(value) ?? value, timeZone);
+	if (!date) {
+		return {
+			problem: `"${String(value)}" is not a date and time. Use an ISO date such as 2026-05-20T08:30:00+02:00, epoch seconds or milliseconds, or an n8n date such as {{ $now.plus(1, 'hour') }}`,
+		};
+	}
+	if (agileDateMs(date) >= now - PAST_SCHEDULE_TOLERANCE_MS) return { value: date };
+	if (past === 'sendNow') return { value: undefined, pastSentNow: date };
 	return {
-		problem: `"${String(value)}" is not a date and time. Use an ISO date such as 2026-05-20T08:30:00+02:00, or an n8n date such as {{ $now.plus(1, 'hour') }}`,
+		problem: `${date} (from "${String(value)}") is in the past, so nothing was sent. Give a future time, or set Past Schedule to Send Now to send such items at once`,
 	};
 }

@@ -3,6 +3,7 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { hexProblem } from './batch';
 import { udhLengthProblem, udhOctets } from './encoding';
+import { E164_MAX_DIGITS, NUMBER_PLANS } from './numberPlans';
 
 /** A NodeOperationError that names the item (1-based, as the n8n UI shows it) and the field. */
 export function invalidField(node: INode, itemIndex: number, field: string, problem: string): NodeOperationError {
@@ -14,14 +15,23 @@ export function invalidField(node: INode, itemIndex: number, field: string, prob
 
 const SEPARATORS = /[\s,;]*[,;\n\r]+[\s,;]*/;
 
-/** Splits what n8n users have (an array, a number, or text separated by commas, semicolons or new lines). */
-export function splitList(value: unknown): string[] {
+/**
+ * Splits what n8n users have (an array, a number, or text separated by commas, semicolons or new lines). Numbers
+ * stay numbers, so a reader can tell a spreadsheet cell holding a number from text.
+ */
+export function splitEntries(value: unknown): Array<string | number> {
 	if (value === undefined || value === null) return [];
-	if (Array.isArray(value)) return value.flatMap((v) => splitList(v));
+	if (Array.isArray(value)) return value.flatMap((v) => splitEntries(v));
+	if (typeof value === 'number') return [value];
 	return String(value)
 		.split(SEPARATORS)
 		.map((s) => s.trim())
 		.filter((s) => s.length > 0);
+}
+
+/** `splitEntries`, as text. */
+export function splitList(value: unknown): string[] {
+	return splitEntries(value).map(String);
 }
 
 // E.164 allows at most 15 digits; the shortest international mobile numbers have 7 or 8.
@@ -66,6 +76,11 @@ export interface NormalizedNumber {
 	problem?: string;
 	/** True when the number had no international prefix and the default country code was put in front. */
 	countryCodeAdded?: boolean;
+	/**
+	 * True when the number had no international prefix but began with the default country code and could not be a
+	 * national number of that country: a spreadsheet dropped its `+`, so it was read as international.
+	 */
+	countryCodeFound?: boolean;
 }
 
 /** The national number with its trunk prefix handled, or why it cannot be made international. */
@@ -84,30 +99,72 @@ function nationalPart(digits: string, countryCode: string, raw: string): { natio
 }
 
 /**
+ * Digits without `+` that begin with the default country code: the national number they stand for when they are
+ * an international number with its `+` lost, or undefined when they read as a national number.
+ *
+ * libphonenumber's rule (PhoneNumberUtil.maybeExtractCountryCode): the code is taken off when the digits as given
+ * are no national number of that country and those after the code are one, or when the digits are too long to be
+ * one at all. A country without a plan here has only E.164's limit: country code + digits over 15 digits.
+ */
+function repeatedCountryCode(digits: string, countryCode: string, raw: string): { national?: string; problem?: string } {
+	if (!digits.startsWith(countryCode) || digits.length === countryCode.length) return {};
+	const rest = nationalPart(digits.slice(countryCode.length), countryCode, raw).national;
+	const plan = NUMBER_PLANS[countryCode];
+	if (!plan) return countryCode.length + digits.length > E164_MAX_DIGITS ? { national: rest } : {};
+	const fits = (value: string | undefined) => value !== undefined && plan.pattern.test(value);
+	// NANP's trunk prefix is its country code: `1 212 555 0100` is national, its 1 the trunk prefix.
+	if (fits(digits) || fits(nationalPart(digits, countryCode, raw).national)) return {};
+	if (fits(rest)) return { national: rest };
+	if (digits.length <= plan.maxLength) return {};
+	// Too long as a national number and no number of that country without the code either: any guess texts a stranger.
+	return {
+		problem: `"${raw}" has too many digits for a number of country code +${countryCode}, and without its leading ${countryCode} it is not one either. Check the number, and write it with its country code (+ or 00)`,
+	};
+}
+
+// Every kind of space (no-break, narrow, figure, ideographic ...), the invisible marks copy and paste leave (zero
+// width, direction marks, word joiner, byte order mark), dots, every kind of dash, brackets and slashes.
+const NUMBER_SEPARATORS = /[\s\u200B-\u200F\u2060\uFEFF.\-\u2010-\u2015\u2212()[\]{}/]/g;
+// 3.93351234567e+11 or 3,93351234567E+11: what a spreadsheet or CSV export makes of a long number.
+const EXPONENT_NOTATION = /^\+?\d+(?:[.,]\d+)?e\+?\d+$/i;
+
+/** The text of a number given as a number, or why it cannot be a phone number. */
+function numberAsText(value: number): { text?: string; problem?: string } {
+	if (Number.isSafeInteger(value) && value > 0) return { text: String(value) };
+	return {
+		problem: `${String(value)} is a number that cannot hold a phone number (not a whole number, or too large to keep every digit). Give the number as text, for example +393351234567`,
+	};
+}
+
+/**
  * Normalises a phone number to `+<country code><number>`, or returns a reason it is not one.
  *
- * Numbers written with `+` or `00` are taken as they are (only separators and a `(0)` are removed). A number
- * without them is national: it is refused unless `defaultCountryCode` (digits only, see `parseCountryCode`) says
- * which country it belongs to, because guessing the country would send an SMS to a stranger. `(0)`, as in
+ * The one reader of phone numbers for every operation. It takes numbers given as numbers (a spreadsheet cell) and
+ * text with any spaces, dots, dashes and brackets between the digits. Exponent notation is refused: the digits it
+ * rounded away cannot be recovered. Numbers written with `+` or `00` are taken as they are (only separators and a
+ * `(0)` are removed). A number without them is national: it is refused unless `defaultCountryCode` (digits only,
+ * see `parseCountryCode`) says which country it belongs to, because guessing the country would send an SMS to a
+ * stranger. Digits that begin with that country code and cannot be a national number of the country are an
+ * international number whose `+` was lost (`393351234567` with 39), see `repeatedCountryCode`. `(0)`, as in
  * `+39 (0) 335…` or `+44 (0)20…`, marks a trunk prefix that is not dialled from abroad and is always removed:
  * an Italian fixed line keeps its 0 only when written without parentheses (`+39 06…`).
  */
-export function normalizePhoneNumber(raw: string, defaultCountryCode?: string): NormalizedNumber {
+export function normalizePhoneNumber(given: string | number, defaultCountryCode?: string): NormalizedNumber {
+	const asText = typeof given === 'number' ? numberAsText(given) : { text: given };
+	if (asText.text === undefined) return { problem: asText.problem };
+	const raw = asText.text;
+	if (EXPONENT_NOTATION.test(raw.replace(NUMBER_SEPARATORS, (c) => (c === '.' ? c : '')))) {
+		return {
+			problem: `"${raw.trim()}" is in exponent notation: the spreadsheet or CSV export rounded the number, and the digits it dropped cannot be recovered. Format the column as text (or as a whole number) and export it again`,
+		};
+	}
 	let value = raw
 		.trim()
 		.replace(/\(\s*0\s*\)/g, '')
-		.replace(/[\s\-.()/]/g, '');
+		.replace(NUMBER_SEPARATORS, '');
 	if (value.startsWith('00')) value = `+${value.slice(2)}`;
 	if (INTERNATIONAL.test(value)) return { number: value };
-	if (/^\d+$/.test(value) && defaultCountryCode) {
-		const { national, problem } = nationalPart(value, defaultCountryCode, raw);
-		if (problem) return { problem };
-		const number = `+${defaultCountryCode}${national}`;
-		if (INTERNATIONAL.test(number)) return { number, countryCodeAdded: true };
-		return {
-			problem: `"${raw}" with country code +${defaultCountryCode} gives ${number}, which is not a phone number (+ followed by 7 to 15 digits)`,
-		};
-	}
+	if (/^\d+$/.test(value) && defaultCountryCode) return withDefaultCountryCode(value, defaultCountryCode, raw);
 	if (/^\d+$/.test(value)) {
 		return {
 			problem: `"${raw}" has no international prefix. Write it as +<country code><number>, for example +393351234567 (00 instead of + also works), or set a Default Country Code`,
@@ -116,6 +173,20 @@ export function normalizePhoneNumber(raw: string, defaultCountryCode?: string): 
 	return {
 		problem: `"${raw}" is not a phone number in international format (+ followed by 7 to 15 digits, for example +393351234567)`,
 	};
+}
+
+function withDefaultCountryCode(digits: string, countryCode: string, raw: string): NormalizedNumber {
+	const found = repeatedCountryCode(digits, countryCode, raw);
+	if (found.problem) return { problem: found.problem };
+	const { national, problem } = found.national !== undefined ? found : nationalPart(digits, countryCode, raw);
+	if (problem) return { problem };
+	const number = `+${countryCode}${national}`;
+	if (!INTERNATIONAL.test(number)) {
+		return {
+			problem: `"${raw}" with country code +${countryCode} gives ${number}, which is not a phone number (+ followed by 7 to 15 digits)`,
+		};
+	}
+	return found.national !== undefined ? { number, countryCodeFound: true } : { number, countryCodeAdded: true };
 }
 
 /**
@@ -159,7 +230,7 @@ export function checkDestinations(
 	value: unknown,
 	defaultCountryCode?: string,
 ): Checked<{ numbers: string[]; repeated: string[]; given: number; kept: number[] }> {
-	const raw = splitList(value);
+	const raw = splitEntries(value);
 	if (raw.length === 0) return { problem: 'at least one phone number is required' };
 	const numbers: string[] = [];
 	const repeated: string[] = [];
@@ -193,13 +264,21 @@ export function checkBody(value: unknown): Checked<string> {
 }
 
 /**
- * User Data Header hex, as both sends accept it: empty means none; otherwise whole bytes whose length leaves room
- * for text. Gives the octets each part carries for it, for the parts count.
+ * User Data Header hex, the one reader of both sends: empty means none; otherwise whole bytes whose length leaves
+ * room for text. Gives the header to send and the octets each part carries for it, so the parts are counted with
+ * the header that is sent.
  */
 export function checkUdh(value: unknown): Checked<{ udhData?: string; udhOctets: number }> {
-	const udhData = (typeof value === 'string' ? value : '').trim();
+	if (value === undefined || value === null) return { value: { udhOctets: 0 } };
+	if (typeof value === 'number') {
+		// 070645670000 read from a sheet arrives as 70645670000: its leading zeros are gone, and with them the header.
+		return {
+			problem: `is the number ${String(value)}, not text: a spreadsheet or expression turned the hex into a number and dropped its leading zeros, so the header cannot be recovered. Give the UDH as text (format the column as text), for example 070645670000`,
+		};
+	}
+	if (typeof value !== 'string') return { problem: 'must be text: hex digits, two per byte, for example 070645670000' };
+	const udhData = value.trim();
 	if (!udhData) return { value: { udhOctets: 0 } };
 	const problem = hexProblem(udhData) ?? udhLengthProblem(udhData);
 	return problem ? { problem } : { value: { udhData, udhOctets: udhOctets(udhData) } };
 }
-

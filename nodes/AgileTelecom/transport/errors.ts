@@ -273,14 +273,22 @@ export function redactDeep(value: unknown, secrets: string[]): unknown {
 	return value;
 }
 
-/** Replaces every secret of the credential by a mask, so no text we show can leak one. */
+// The value of a query parameter that carries a secret in any URL a text quotes: a callback URL Qlara echoes holds
+// the trigger's ?token=, and another integration's URL may hold its own key.
+const SECRET_QUERY_VALUE = /([?&](?:[a-z_]*token|[a-z_]*key|secret|password|passwd|signature|sig)=)[^&#\s"'<>]+/gi;
+
+/**
+ * Replaces every secret of the credential (also as it appears URL-encoded) and every secret-looking query value by
+ * a mask, so no text we show can leak one.
+ */
 export function redact(text: string | undefined, secrets: string[]): string | undefined {
 	if (text === undefined) return undefined;
 	let out = text;
 	for (const secret of secrets) {
-		if (secret.length >= 4) out = out.split(secret).join('***');
+		if (secret.length < 4) continue;
+		for (const form of new Set([secret, encodeURIComponent(secret)])) out = out.split(form).join('***');
 	}
-	return out;
+	return out.replace(SECRET_QUERY_VALUE, '$1***');
 }
 
 /**

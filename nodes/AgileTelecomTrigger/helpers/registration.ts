@@ -47,6 +47,8 @@ interface Settings {
 	replaceExisting: boolean;
 	/** This call's URL (test or production) with the token as `?token=`. */
 	callbackUrl: string;
+	/** The token in `callbackUrl`, masked in every error of the registration requests. */
+	token?: string;
 	/** Listening for a test event in the editor: must never take over the production registration. */
 	testMode: boolean;
 	/** `/<webhookId>/webhook`: the end of every URL of this node, test or production. */
@@ -67,24 +69,36 @@ type Ownership = 'current' | 'ours' | 'production' | 'foreign';
  * The URL Qlara must call. On removal a token that cannot be read any more (credential deleted or emptied) must not
  * block the deactivation: the production record still identifies the registration.
  */
-async function callbackUrlOf(ctx: IHookFunctions, webhookUrl: string, removing: boolean): Promise<string> {
+async function callbackOf(ctx: IHookFunctions, webhookUrl: string, removing: boolean): Promise<{ url: string; token?: string }> {
 	try {
-		return callbackUrlWithToken(webhookUrl, (await expectedToken(ctx)) ?? '');
+		const token = (await expectedToken(ctx)) ?? '';
+		return { url: callbackUrlWithToken(webhookUrl, token), ...(token ? { token } : {}) };
 	} catch (error) {
 		if (!removing) throw new NodeOperationError(ctx.getNode(), error as Error);
 		ctx.logger.warn(`Agile Telecom Trigger: token unavailable while removing the Qlara webhook (${(error as Error).message})`);
-		return webhookUrl;
+		return { url: webhookUrl };
 	}
+}
+
+/**
+ * The API connection, with the webhook token among the secrets it masks: a Qlara answer that echoes the callback
+ * URL must not carry the token into an error, which n8n shows, logs and stores with the execution.
+ */
+async function connectionOf(ctx: IHookFunctions, settings: Settings): Promise<Connection> {
+	const connection = await getConnection(ctx);
+	return settings.token ? { ...connection, secrets: [...connection.secrets, settings.token] } : connection;
 }
 
 async function settingsOf(ctx: IHookFunctions, removing = false): Promise<Settings> {
 	const enabled = ctx.getNodeParameter('registerWebhook', false) as boolean;
 	const webhookUrl = ctx.getNodeWebhookUrl('default') ?? '';
 	const webhookId = ctx.getNode().webhookId;
+	const callback = enabled ? await callbackOf(ctx, webhookUrl, removing) : { url: webhookUrl };
 	return {
 		enabled,
 		replaceExisting: enabled && (ctx.getNodeParameter('replaceExistingWebhook', false) as boolean),
-		callbackUrl: enabled ? await callbackUrlOf(ctx, webhookUrl, removing) : webhookUrl,
+		callbackUrl: callback.url,
+		...(callback.token ? { token: callback.token } : {}),
 		testMode: ctx.getMode() === 'manual' || ctx.getActivationMode() === 'manual',
 		nodePathSuffix: webhookId ? `/${webhookId}/${WEBHOOK_PATH}` : undefined,
 	};
@@ -208,7 +222,7 @@ export async function webhookExists(this: IHookFunctions): Promise<boolean> {
 	const settings = await settingsOf(this);
 	// Without registration there is nothing to create: the user pastes the URL into the portal.
 	if (!settings.enabled) return true;
-	const connection = await getConnection(this);
+	const connection = await connectionOf(this, settings);
 	const existing = await readRegistered(this, connection);
 	if (existing?.callbackUrl !== settings.callbackUrl) return false;
 	remember(this, settings, existing.id);
@@ -218,7 +232,7 @@ export async function webhookExists(this: IHookFunctions): Promise<boolean> {
 export async function createWebhook(this: IHookFunctions): Promise<boolean> {
 	const settings = await settingsOf(this);
 	if (!settings.enabled) return true;
-	await register(this, await getConnection(this), settings);
+	await register(this, await connectionOf(this, settings), settings);
 	return true;
 }
 
@@ -230,7 +244,7 @@ export async function createWebhook(this: IHookFunctions): Promise<boolean> {
 export async function deleteWebhook(this: IHookFunctions): Promise<boolean> {
 	const settings = await settingsOf(this, true);
 	if (!settings.enabled) return true;
-	const connection = await getConnection(this);
+	const connection = await connectionOf(this, settings);
 	const existing = await readRegistered(this, connection);
 	const ours =
 		existing !== undefined &&

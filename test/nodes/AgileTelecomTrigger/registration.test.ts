@@ -215,6 +215,22 @@ describe('Qlara webhook registration (checkExists / create / delete against the 
 		expect(sandbox.webhook?.callbackUrl).toBe(PRODUCTION_URL);
 	});
 
+	it('a refusal that echoes the callback URL shows the token nowhere: message, description, context, serialised error', async () => {
+		const echoed = `${PRODUCTION_URL}?token=${TOKEN}`;
+		sandbox.injectFaults([
+			{ path: PATH, method: 'POST', status: 400, body: { status: 400, error: 'Bad Request', message: `callbackUrl '${echoed}' is not reachable`, callbackUrl: echoed } },
+		]);
+		const t = triggerWithToken();
+		const error = await failure(t.activate());
+		expect(error).toBeInstanceOf(NodeApiError);
+		const apiError = error as NodeApiError;
+		expect(sandbox.requestsTo(PATH, 'POST')[0].body).toEqual({ callbackUrl: echoed });
+		expect(apiError.message).toContain(`callbackUrl '${PRODUCTION_URL}?token=***' is not reachable`);
+		for (const text of [apiError.message, apiError.description ?? '', JSON.stringify(apiError.context), JSON.stringify(apiError), JSON.stringify(apiError.toJSON?.())]) {
+			expect(text).not.toContain(TOKEN);
+		}
+	});
+
 	it('a 401 from Qlara fails activation with the mapped credential error', async () => {
 		const t = triggerWith({}, { credentials: qlaraCredentials({ apiKey: 'wrong-key' }) });
 		await expect(t.activate()).rejects.toMatchObject({ httpCode: '401', name: 'NodeApiError' });

@@ -4,7 +4,7 @@ import { NodeApiError, NodeOperationError, deepCopy } from 'n8n-workflow';
 import { getRetrySettings } from '../../descriptions/retry';
 import { mapWithConcurrency } from '../../helpers/concurrency';
 import { parseLenientObject } from '../../helpers/lenientJson';
-import { invalidField, normalizePhoneNumber, parseCountryCode, splitList } from '../../helpers/validation';
+import { invalidField, normalizePhoneNumber, parseCountryCode, splitEntries } from '../../helpers/validation';
 import { clampInteger } from '../../helpers/values';
 import { apiError, redact, redactDeep } from '../../transport/errors';
 import { agileRequest, type Connection } from '../../transport/request';
@@ -147,7 +147,7 @@ function planItem(ctx: IExecuteFunctions, itemIndex: number): string | NodeOpera
 	const options = ctx.getNodeParameter('options', itemIndex, {}) as { defaultCountryCode?: unknown };
 	const country = parseCountryCode(options.defaultCountryCode);
 	if (country.problem) return invalidField(node, itemIndex, 'Default Country Code', country.problem);
-	const values = splitList(ctx.getNodeParameter('phoneNumber', itemIndex, ''));
+	const values = splitEntries(ctx.getNodeParameter('phoneNumber', itemIndex, ''));
 	if (values.length === 0) {
 		return invalidField(node, itemIndex, 'Phone Number', 'is empty. Give the number to look up, e.g. +393351234567');
 	}

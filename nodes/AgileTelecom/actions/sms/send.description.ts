@@ -1,6 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { dataModeField, deduplicationField, hygieneFields, rejectedDestinationsField } from '../../descriptions/send';
+import { dataModeField, deduplicationField, hygieneFields, pastScheduleOption, rejectedDestinationsField } from '../../descriptions/send';
 
 const displayOptions = { show: { resource: ['sms'], operation: ['send'] } };
 const defineBelow = { show: { ...displayOptions.show, dataMode: ['defineBelow'] } };
@@ -115,7 +115,7 @@ export const description: INodeProperties[] = [
 				name: 'scheduledDateField',
 				type: 'string',
 				default: 'scheduledDate',
-				description: 'Optional: when to send (an ISO date). Without it the SMS is sent now.',
+				description: 'Optional: when to send (an ISO date, or epoch seconds or milliseconds). Without it the SMS is sent now.',
 			},
 			{
 				displayName: 'Sender Field',
@@ -170,6 +170,7 @@ export const description: INodeProperties[] = [
 				description:
 					'Your own ID for tracking this SMS, unique within the run. When empty, the node makes a UUID; either way the ID is in the output and is reused by every retry.',
 			},
+			pastScheduleOption('Scheduled Date'),
 			{
 				displayName: 'Placeholders',
 				name: 'placeholders',
@@ -209,7 +210,7 @@ export const description: INodeProperties[] = [
 				type: 'dateTime',
 				default: '',
 				description:
-					"When Agile Telecom should send the SMS. A time without an offset is read in the workflow's time zone.",
+					"When Agile Telecom should send the SMS: a date and time (without an offset it is read in the workflow's time zone), or epoch seconds or milliseconds",
 			},
 			{
 				displayName: 'Simulation',

@@ -14,13 +14,14 @@ import { RateLimiter } from '../../helpers/rateLimiter';
 import type { SmartEncodingReport } from '../../helpers/smartEncoding';
 import { checkBody, checkDestinations, checkSender, checkUdh, invalidField } from '../../helpers/validation';
 import { asText, clampInteger, isObject } from '../../helpers/values';
-import { failsEveryRequest, isTransientRefusal, mayHaveBeenSent, redactDeep, refusalError } from '../../transport/errors';
+import { isTransientRefusal, mayHaveBeenSent, redactDeep, refusalError } from '../../transport/errors';
 import { agileRequest, requireQlara, type AgileResponse, type Connection, type RequestPacer } from '../../transport/request';
 import { backoffDelay, type RetrySettings } from '../../transport/retry';
 import { Deduplication } from '../deduplication';
 import { isToolCall, RunLedger, runScope } from '../ledger';
 import { prepareItems, toItemError, type ItemOutcome, type OperationResult } from '../outcome';
 import { applySmartEncoding, partsProblem, readHygiene, RepeatFilter, skippedJson, type Hygiene } from './hygiene';
+import { SendControl } from './control';
 import { asToolAnswers } from './toolAnswer';
 import { DEFAULT_MAX_CONCURRENCY, DEFAULT_MAX_REQUESTS_PER_SECOND, QLARA_INPUT_FIELDS } from './send.description';
 
@@ -143,6 +144,8 @@ interface Prepared {
 	finalText: string;
 	warnings: string[];
 	smartEncoding?: SmartEncodingReport;
+	/** The past schedule the item had, when Past Schedule is Send Now and it was sent at once. */
+	pastScheduleSentNow?: string;
 	/** Set when Skip Repeated Destinations leaves this item out: the item that already sends the same text. */
 	sameAsItem?: number;
 }
@@ -187,7 +190,8 @@ class ItemPreparer {
 		const body: QlaraSendBody = { destination: number, sender: sender.value, body: '', messageId: '' };
 		const text = this.text(i, opts, body);
 		if ('problem' in text) return fail(text);
-		const problem = completeBody(body, i, opts, read, this.settings.timeZone);
+		const pastSentNow: string[] = [];
+		const problem = completeBody(body, i, opts, read, this.settings.timeZone, pastSentNow);
 		if (problem) return fail(problem);
 		const key = this.deduplication?.keyOf(i);
 		if (key && 'problem' in key) return fail({ field: 'deduplicationKey', problem: key.problem });
@@ -201,7 +205,9 @@ class ItemPreparer {
 		body.messageId = messageId;
 		const sameAsItem = this.repeats.earlier(number, text.finalText);
 		this.repeats.add([number], text.finalText, i);
-		return { itemIndex: i, body, fingerprint: smsFingerprint, ...(key ? { key: key.key } : {}), ...text, ...(sameAsItem !== undefined ? { sameAsItem } : {}) };
+		const prepared: Prepared = { itemIndex: i, body, fingerprint: smsFingerprint, ...(key ? { key: key.key } : {}), ...text, ...(sameAsItem !== undefined ? { sameAsItem } : {}) };
+		if (pastSentNow.length > 0) prepared.pastScheduleSentNow = pastSentNow[0];
+		return prepared;
 	}
 
 	/**
@@ -234,6 +240,7 @@ class ItemPreparer {
 		}
 		const udh = checkUdh(opts.udhData);
 		if (udh.problem !== undefined) return { field: 'udhData', problem: udh.problem };
+		if (udh.value.udhData) body.udhData = udh.value.udhData;
 		const segment = { udhOctets: udh.value.udhOctets };
 		const smart = applySmartEncoding(finalText, this.settings.hygiene, segment);
 		if (smart.text !== finalText) {
@@ -255,17 +262,17 @@ function completeBody(
 	opts: IDataObject,
 	read: Record<Field, FieldReader>,
 	timeZone: string,
+	pastSentNow: string[],
 ): Problem | undefined {
 	const campaignId = asText(read.campaignId(i, opts))?.trim();
 	if (campaignId && campaignId.length > CAMPAIGN_ID_MAX) {
 		return { field: 'campaignId', problem: `has ${campaignId.length} characters; at most ${CAMPAIGN_ID_MAX} are allowed` };
 	}
 	if (campaignId) body.campaignId = campaignId;
-	const scheduled = checkSchedule(read.scheduledDate(i, opts), timeZone);
+	const scheduled = checkSchedule(read.scheduledDate(i, opts), timeZone, opts.pastSchedule);
 	if (scheduled.problem !== undefined) return { field: 'scheduledDate', problem: scheduled.problem };
 	if (scheduled.value !== undefined) body.scheduledDate = scheduled.value;
-	const udhData = asText(opts.udhData)?.trim();
-	if (udhData) body.udhData = udhData;
+	if (scheduled.pastSentNow !== undefined) pastSentNow.push(scheduled.pastSentNow);
 	for (const flag of ['simulation', 'enableNotification', 'skipRcsOverride'] as const) {
 		if (opts[flag] !== undefined) body[flag] = Boolean(opts[flag]);
 	}
@@ -294,6 +301,7 @@ function outputJson(item: Prepared, result: QlaraResult, response: unknown): IDa
 	if (typeof sent?.messageId === 'string' && sent.messageId !== body.messageId) json.providerMessageId = sent.messageId;
 	if (body.campaignId !== undefined) json.campaignId = body.campaignId;
 	if (body.scheduledDate !== undefined) json.scheduledDate = body.scheduledDate;
+	if (item.pastScheduleSentNow !== undefined) json.pastScheduleSentNow = item.pastScheduleSentNow;
 	if (item.smartEncoding) json.smartEncoding = item.smartEncoding as unknown as IDataObject;
 	const warnings = [...item.warnings, ...(result.warning ? [result.warning] : [])];
 	if (warnings.length > 0) json.warnings = warnings;
@@ -307,12 +315,8 @@ function outputJson(item: Prepared, result: QlaraResult, response: unknown): IDa
  * the first failed item; those in flight finish, so what they sent is on record.
  */
 class QlaraSender {
-	halt?: NodeApiError | NodeOperationError;
-	private stopped = false;
-	private fatal?: NodeApiError;
+	readonly control: SendControl;
 	private readonly limiter: RateLimiter;
-	private readonly signal: AbortSignal | undefined;
-	private readonly continueOnFail: boolean;
 
 	constructor(
 		private readonly ctx: IExecuteFunctions,
@@ -321,19 +325,18 @@ class QlaraSender {
 		private readonly ledger: RunLedger | undefined,
 		readonly outcomes: Array<ItemOutcome | undefined>,
 	) {
-		this.signal = ctx.getExecutionCancelSignal();
-		this.limiter = new RateLimiter({ ratePerSecond: settings.ratePerSecond, signal: this.signal });
-		this.continueOnFail = ctx.continueOnFail();
+		this.control = new SendControl(ctx);
+		this.limiter = new RateLimiter({ ratePerSecond: settings.ratePerSecond, signal: this.control.signal });
 	}
 
 	async run(items: Prepared[]): Promise<void> {
 		await mapWithConcurrency(items.length, this.settings.concurrency, async (k) => {
-			if (this.stopped) return;
+			if (this.control.stopped) return;
 			const item = items[k];
 			const outcome = await this.sendItem(item);
 			this.outcomes[item.itemIndex] = outcome;
 			this.ledger?.record(item.itemIndex, item.fingerprint, outcome);
-			if ('error' in outcome && !this.continueOnFail) this.stopped = true;
+			this.control.settled(outcome);
 		});
 	}
 
@@ -351,13 +354,9 @@ class QlaraSender {
 		const { itemIndex, body } = item;
 		const sent = (accepted: boolean | null) => ({ messages: [{ destination: body.destination, id: body.messageId, accepted }] });
 		for (let round = 0; ; round++) {
-			const answer = this.fatal ?? (await this.request(item));
+			const answer = this.control.failsEvery ?? (await this.request(item));
 			if (answer instanceof NodeApiError || answer instanceof NodeOperationError) {
-				if (failsEveryRequest(answer)) this.fatal ??= answer;
-				if (answer instanceof NodeOperationError && this.signal?.aborted) {
-					this.halt ??= answer;
-					this.stopped = true;
-				}
+				this.control.requestFailed(answer);
 				return { error: answer, sent: sent(mayHaveBeenSent(answer) ? null : false) };
 			}
 			const result = readQlaraResponse(answer.body);
@@ -391,11 +390,11 @@ class QlaraSender {
 	/** Waits before resending a transiently refused SMS, when the Retry settings allow one more attempt. */
 	private async mayResend(round: number, code: number): Promise<boolean> {
 		const { retry } = this.settings;
-		if (this.stopped || round >= retry.maxRetries || (code === 429 && !retry.retryOnRateLimit)) return false;
+		if (this.control.stopped || round >= retry.maxRetries || (code === 429 && !retry.retryOnRateLimit)) return false;
 		const delay = backoffDelay(round + 1, retry);
 		if (code === 429) this.limiter.pause(delay);
 		try {
-			await sleep(delay, this.signal);
+			await sleep(delay, this.control.signal);
 			return true;
 		} catch {
 			return false;
@@ -435,5 +434,5 @@ export async function execute(
 	const sender = new QlaraSender(this, connection, settings, ledger, outcomes);
 	await sender.run(candidates.filter((c) => !skips.has(c.itemIndex)));
 	await deduplication?.release(claimed.filter((c) => !skips.has(c.itemIndex)), sender.outcomes);
-	return { outcomes: asToolAnswers(this, sender.outcomes), halt: sender.halt };
+	return { outcomes: asToolAnswers(this, sender.outcomes), halt: sender.control.halt };
 }

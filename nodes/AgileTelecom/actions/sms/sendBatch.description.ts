@@ -1,6 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { dataModeField, deduplicationField, hygieneFields, rejectedDestinationsField } from '../../descriptions/send';
+import { dataModeField, deduplicationField, hygieneFields, pastScheduleOption, rejectedDestinationsField } from '../../descriptions/send';
 import { MAX_CONCURRENCY } from '../../helpers/batch';
 
 const displayOptions = { show: { resource: ['sms'], operation: ['sendBatch'] } };
@@ -97,7 +97,7 @@ export const description: INodeProperties[] = [
 				name: 'schedulingField',
 				type: 'string',
 				default: 'scheduling',
-				description: 'Optional: when to send (an ISO date). Without it the SMS is sent now.',
+				description: 'Optional: when to send (an ISO date, or epoch seconds or milliseconds). Without it the SMS is sent now.',
 			},
 			{
 				displayName: 'Sender Field',
@@ -144,6 +144,7 @@ export const description: INodeProperties[] = [
 				description:
 					'Whether {field} in the body is replaced by that field of the item ({name}, {order.number}), by the node itself: as fast as a fixed text. An item without the field fails before anything is sent.',
 			},
+			pastScheduleOption('Scheduling'),
 			{
 				displayName: 'Scheduling',
 				name: 'scheduling',
@@ -151,7 +152,7 @@ export const description: INodeProperties[] = [
 				default: '',
 				displayOptions: { show: { '/dataMode': ['defineBelow'] } },
 				description:
-					"When to send. A time without an offset is read in the workflow's time zone; empty sends now.",
+					"When to send: a date and time (without an offset it is read in the workflow's time zone), or epoch seconds or milliseconds; empty sends now",
 			},
 			{
 				displayName: 'UDH Data',

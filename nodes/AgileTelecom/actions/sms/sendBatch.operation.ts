@@ -25,13 +25,14 @@ import { fillMergeFields } from '../../helpers/placeholders';
 import type { SmartEncodingReport } from '../../helpers/smartEncoding';
 import { checkBody, checkDestinations, checkSender, checkUdh, invalidField, splitList } from '../../helpers/validation';
 import { asText, clampInteger } from '../../helpers/values';
-import { apiError, failsEveryRequest, isTransientRefusal, mayHaveBeenSent, refusalError } from '../../transport/errors';
+import { apiError, isTransientRefusal, mayHaveBeenSent, refusalError } from '../../transport/errors';
 import { agileRequest, type AgileResponse, type Connection } from '../../transport/request';
 import { backoffDelay, type RetrySettings } from '../../transport/retry';
 import { Deduplication, type KeySkip } from '../deduplication';
 import { isToolCall, RunLedger, runScope } from '../ledger';
 import { prepareItems, toItemError, type ItemOutcome, type OperationResult, type SentRecord } from '../outcome';
 import { applySmartEncoding, partsProblem, readHygiene, RepeatFilter, repeatsOf, skippedJson, type Hygiene } from './hygiene';
+import { SendControl } from './control';
 import { asToolAnswers } from './toolAnswer';
 import { BATCH_INPUT_FIELDS } from './sendBatch.description';
 
@@ -146,6 +147,8 @@ interface Entry {
 	/** Numbers left out because an earlier item already sends them this text (Skip Repeated Destinations). */
 	skipped?: Array<{ destination: string; sameAsItem: number }>;
 	smartEncoding?: SmartEncodingReport;
+	/** The past schedule the item had, when Past Schedule is Send Now and it was sent at once. */
+	pastScheduleSentNow?: string;
 	/** Per destination, once known; `alreadySent` marks one an earlier tool call of this execution sent. */
 	results: Array<(DestinationResult & { alreadySent?: true }) | undefined>;
 	/** The submission that first carried the item. */
@@ -213,7 +216,7 @@ class EntryPreparer {
 		if (sender.problem !== undefined) return fail({ field: 'sender', problem: sender.problem });
 		const text = this.text(i, options);
 		if ('problem' in text) return fail(text);
-		const scheduling = checkSchedule(this.read.scheduling(i, options), this.settings.timeZone);
+		const scheduling = checkSchedule(this.read.scheduling(i, options), this.settings.timeZone, options.pastSchedule);
 		if (scheduling.problem !== undefined) return fail({ field: 'scheduling', problem: scheduling.problem });
 		const key = this.deduplication?.keyOf(i);
 		if (key && 'problem' in key) return fail({ field: 'Deduplication Key', problem: key.problem });
@@ -235,6 +238,7 @@ class EntryPreparer {
 		if (repeated.length > 0) entry.repeated = repeated;
 		if (skipped.length > 0) entry.skipped = skipped;
 		if (smartEncoding) entry.smartEncoding = smartEncoding;
+		if (scheduling.pastSentNow !== undefined) entry.pastScheduleSentNow = scheduling.pastSentNow;
 		return entry;
 	}
 
@@ -317,6 +321,8 @@ function outputJson(entry: Entry, simulation: boolean): IDataObject {
 	if (entry.repeated) json.repeatedDestinations = entry.repeated;
 	if (entry.skipped) json.skippedDestinations = entry.skipped;
 	if (entry.smartEncoding) json.smartEncoding = entry.smartEncoding as unknown as IDataObject;
+	if (entry.message.scheduling !== undefined) json.scheduling = entry.message.scheduling;
+	if (entry.pastScheduleSentNow !== undefined) json.pastScheduleSentNow = entry.pastScheduleSentNow;
 	const answer = entry.answer ?? {};
 	for (const key of ['credit', 'processedMessages', 'processedSmsParts', 'warning'] as const) {
 		if (answer[key] !== undefined) json[key] = answer[key];
@@ -332,13 +338,9 @@ function outputJson(entry: Entry, simulation: boolean): IDataObject {
  */
 class BatchSender {
 	readonly outcomes: Array<ItemOutcome | undefined>;
-	halt?: NodeApiError | NodeOperationError;
-	private stopped = false;
-	private fatal?: NodeApiError;
+	readonly control: SendControl;
 	/** Smallest message count that got a 413: later requests that large are halved before sending. */
 	private tooLargeAt = Number.POSITIVE_INFINITY;
-	private readonly continueOnFail: boolean;
-	private readonly signal: AbortSignal | undefined;
 
 	constructor(
 		private readonly ctx: IExecuteFunctions,
@@ -350,8 +352,7 @@ class BatchSender {
 		private readonly entryCount: number,
 	) {
 		this.outcomes = outcomes;
-		this.continueOnFail = ctx.continueOnFail();
-		this.signal = ctx.getExecutionCancelSignal();
+		this.control = new SendControl(ctx);
 	}
 
 	/**
@@ -380,8 +381,9 @@ class BatchSender {
 	}
 
 	private async send(request: Slice[], round: number): Promise<void> {
-		if (this.stopped) return;
-		if (this.fatal) return this.failRequest(request, this.fatal);
+		if (this.control.stopped) return;
+		const fatal = this.control.failsEvery;
+		if (fatal) return this.failRequest(request, fatal);
 		if (request.length > 1 && request.length >= this.tooLargeAt) return await this.sendHalves(request, round);
 
 		const messages = request.map(sliceMessage);
@@ -429,12 +431,11 @@ class BatchSender {
 	private async resend(slices: Slice[], round: number): Promise<void> {
 		const { retry } = this.settings;
 		const throttled = slices.some((s) => s.indices.some((i) => s.entry.results[i]?.statusCode === 429));
-		if (this.stopped || round >= retry.maxRetries || (throttled && !retry.retryOnRateLimit)) return;
+		if (this.control.stopped || round >= retry.maxRetries || (throttled && !retry.retryOnRateLimit)) return;
 		try {
-			await sleep(backoffDelay(round + 1, retry), this.signal);
+			await sleep(backoffDelay(round + 1, retry), this.control.signal);
 		} catch {
-			this.halt ??= new NodeOperationError(this.ctx.getNode(), 'The execution was cancelled while waiting to resend refused destinations');
-			this.stopped = true;
+			this.control.cancelled(new NodeOperationError(this.ctx.getNode(), 'The execution was cancelled while waiting to resend refused destinations'));
 			return;
 		}
 		await this.send(slices, round + 1);
@@ -471,11 +472,7 @@ class BatchSender {
 	 */
 	private failRequest(request: Slice[], error: NodeApiError | NodeOperationError): void {
 		const unknown = mayHaveBeenSent(error);
-		if (failsEveryRequest(error)) this.fatal ??= error;
-		if (error instanceof NodeOperationError && this.signal?.aborted) {
-			this.halt ??= error;
-			this.stopped = true;
-		}
+		this.control.requestFailed(error);
 		const reason = error instanceof NodeApiError && error.httpCode ? (/^\d+$/.test(error.httpCode) ? `HTTP ${error.httpCode}` : error.httpCode) : 'cancelled';
 		const status = `${unknown ? 'unknown' : 'not sent'}: ${reason} (see the error)`;
 		for (const { entry, indices } of request) {
@@ -516,7 +513,7 @@ class BatchSender {
 				.map((r) => [fingerprint(entry.content, r.destination), { ...r, globalId: r.globalId ?? entry.globalId }] as const);
 			this.ledger.record(entry.itemIndex, itemFingerprint(entry), outcome, settled);
 		}
-		if ('error' in outcome && !this.continueOnFail) this.stopped = true;
+		this.control.settled(outcome);
 	}
 }
 
@@ -591,7 +588,7 @@ export async function execute(
 		toSend.filter((slice) => slice.indices.length === 0).map((slice) => slice.entry),
 	);
 	await deduplication?.release(claimed, sender.outcomes);
-	return { outcomes: asToolAnswers(this, sender.outcomes), halt: sender.halt };
+	return { outcomes: asToolAnswers(this, sender.outcomes), halt: sender.control.halt };
 }
 
 /**

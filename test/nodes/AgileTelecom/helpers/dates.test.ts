@@ -1,4 +1,4 @@
-import { toAgileDate, zoneOffsetMinutes } from '../../../../nodes/AgileTelecom/helpers/dates';
+import { checkSchedule, epochMilliseconds, PAST_SCHEDULE_TOLERANCE_MS, toAgileDate, zoneOffsetMinutes } from '../../../../nodes/AgileTelecom/helpers/dates';
 
 describe('toAgileDate', () => {
 	test.each([
@@ -67,5 +67,66 @@ describe('zoneOffsetMinutes', () => {
 		['Europe/Rome', Date.UTC(2026, 2, 29, 1, 0), 120],
 	])('%s at %i → %i', (zone, instant, minutes) => {
 		expect(zoneOffsetMinutes(instant, zone)).toBe(minutes);
+	});
+});
+
+describe('epochMilliseconds', () => {
+	test.each([
+		// 1779260400 s is 2026-05-20 07:00:00Z: read as milliseconds it would be 21 January 1970.
+		[1779260400, 1779260400000],
+		['1779260400', 1779260400000],
+		[1779260400123, 1779260400123],
+		[' 1779260400123 ', 1779260400123],
+		// The boundary: 10^11 − 1 is seconds (year 5138), 10^11 milliseconds (March 1973).
+		[99999999999, 99999999999000],
+		[100000000000, 100000000000],
+		[0, 0],
+	])('%j → %d', (value, ms) => {
+		expect(epochMilliseconds(value)).toBe(ms);
+	});
+
+	test.each(['20260520', '2026-05-20', '1779260400.5', '', Number.NaN, Number.POSITIVE_INFINITY, null, {}])('%j is no timestamp', (value) => {
+		expect(epochMilliseconds(value)).toBeUndefined();
+	});
+});
+
+describe('checkSchedule', () => {
+	const now = Date.UTC(2026, 4, 19, 12, 0, 0);
+
+	test.each([
+		['empty', '', { value: undefined }],
+		['epoch seconds', 1779260400, { value: '2026-05-20 09:00:00.000+0200' }],
+		['epoch seconds as text (a CSV cell)', '1779260400', { value: '2026-05-20 09:00:00.000+0200' }],
+		['epoch milliseconds', 1779260400000, { value: '2026-05-20 09:00:00.000+0200' }],
+		['ISO without offset, workflow zone', '2026-05-20T09:00', { value: '2026-05-20 09:00:00.000+0200' }],
+		['a minute ago: within the clock tolerance', now - PAST_SCHEDULE_TOLERANCE_MS, { value: '2026-05-19 13:59:00.000+0200' }],
+	])('%s', (_name, value, expected) => {
+		expect(checkSchedule(value, 'Europe/Rome', 'fail', now)).toEqual(expected);
+	});
+
+	test.each([
+		['2001-01-01T10:00', '2001-01-01 10:00:00.000+0100'],
+		// 1779260400 read as milliseconds was the old reading: 1970. As seconds it is the future; this one is past.
+		[978339600, '2001-01-01 10:00:00.000+0100'],
+		[now - PAST_SCHEDULE_TOLERANCE_MS - 1, '2026-05-19 13:58:59.999+0200'],
+	])('%j is in the past: the item fails, naming the resolved time', (value, resolved) => {
+		expect(checkSchedule(value, 'Europe/Rome', 'fail', now)).toEqual({
+			problem: `${resolved} (from "${String(value)}") is in the past, so nothing was sent. Give a future time, or set Past Schedule to Send Now to send such items at once`,
+		});
+		expect(checkSchedule(value, 'Europe/Rome', undefined, now).problem).toContain('is in the past');
+	});
+
+	test('with Past Schedule Send Now a past time is left out of the request and reported', () => {
+		expect(checkSchedule('2001-01-01T10:00', 'Europe/Rome', 'sendNow', now)).toEqual({
+			value: undefined,
+			pastSentNow: '2001-01-01 10:00:00.000+0100',
+		});
+		expect(checkSchedule('2026-05-20T09:00', 'Europe/Rome', 'sendNow', now)).toEqual({ value: '2026-05-20 09:00:00.000+0200' });
+	});
+
+	test('what is no date is refused as before, mentioning timestamps', () => {
+		expect(checkSchedule('tomorrow', 'UTC', 'fail', now).problem).toBe(
+			`"tomorrow" is not a date and time. Use an ISO date such as 2026-05-20T08:30:00+02:00, epoch seconds or milliseconds, or an n8n date such as {{ $now.plus(1, 'hour') }}`,
+		);
 	});
 });

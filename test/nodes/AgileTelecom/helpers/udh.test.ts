@@ -1,3 +1,4 @@
+import { checkUdh } from '../../../../nodes/AgileTelecom/helpers/validation';
 import { messageSegmentation } from '../../../../nodes/AgileTelecom/helpers/batch';
 import {
 	MAX_UDH_OCTETS,
@@ -114,5 +115,35 @@ describe('messageSegmentation with a user UDH', () => {
 		expect(
 			messageSegmentation('00'.repeat(300), { hexBody: true, enableUnicode: true, enableConcatenated: false, udhOctets: 6 }),
 		).toEqual({ encoding: 'Binary', parts: 1 });
+	});
+});
+
+describe('checkUdh: the one UDH reader of both sends', () => {
+	test.each([
+		[undefined, { udhOctets: 0 }],
+		[null, { udhOctets: 0 }],
+		['', { udhOctets: 0 }],
+		['   ', { udhOctets: 0 }],
+		// Agile Telecom's own example, and a concatenation header; the length octet counts as given.
+		['070645670000', { udhData: '070645670000', udhOctets: 7 }],
+		[' 050003CC0201 ', { udhData: '050003CC0201', udhOctets: 6 }],
+		['050003cc0201', { udhData: '050003cc0201', udhOctets: 6 }],
+	])('%j → %j', (value, expected) => {
+		expect(checkUdh(value)).toEqual({ value: expected });
+	});
+
+	test.each([
+		// What a sheet makes of 070645670000: the leading zero is gone, and with it the header.
+		[70645670000, 'is the number 70645670000, not text: a spreadsheet or expression turned the hex into a number and dropped its leading zeros, so the header cannot be recovered. Give the UDH as text (format the column as text), for example 070645670000'],
+		[0, 'is the number 0, not text: a spreadsheet or expression turned the hex into a number and dropped its leading zeros, so the header cannot be recovered. Give the UDH as text (format the column as text), for example 070645670000'],
+		// The same number as text: odd length, refused before sending.
+		['70645670000', 'has 11 hex digits; bytes need an even number'],
+		['0x0500', 'may contain only the hex digits 0-9 and A-F (two per byte, no spaces or prefixes)'],
+		['05 00 03', 'may contain only the hex digits 0-9 and A-F (two per byte, no spaces or prefixes)'],
+		[true, 'must be text: hex digits, two per byte, for example 070645670000'],
+		[{ udh: '0500' }, 'must be text: hex digits, two per byte, for example 070645670000'],
+		['FF'.repeat(134), 'takes 135 octets of the 140 an SMS part carries; at most 133 leave room for text'],
+	])('%j is refused: %s', (value, problem) => {
+		expect(checkUdh(value)).toEqual({ problem });
 	});
 });

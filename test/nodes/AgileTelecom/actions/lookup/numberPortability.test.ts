@@ -111,6 +111,19 @@ describe('Lookup → Number Portability (MNP)', () => {
 			expect(result.output?.[0].json.number).toBe('+393351234567');
 		});
 
+		test('sheet cells: a number without + and a national 393 mobile, read by the same normaliser as the sends', async () => {
+			const result = await runWorkflow({
+				node: node({ phoneNumber: '={{ $json.phone }}', options: { defaultCountryCode: 39 } }),
+				credentials: credentials(),
+				items: [{ phone: 393351234567 }, { phone: '39\u00A0335\u00A0123\u00A04568' }, { phone: 3933512345 }],
+			});
+
+			// Lookups run concurrently: their order on the wire is not the items' order.
+			expect(summary(sandbox.requests)).toHaveLength(3);
+			expect(summary(sandbox.requests)).toEqual(expect.arrayContaining([lookup('+393351234567'), lookup('+393351234568'), lookup('+393933512345')]));
+			expect(result.output?.map((o) => o.json.number)).toEqual(['+393351234567', '+393351234568', '+393933512345']);
+		});
+
 		test('the sandbox reading only msisdn (every URL and sample) answers: msisdn is what the node sends', async () => {
 			sandbox.configure({ mnpParameter: 'msisdn' });
 			const result = await runWorkflow({ node: node({ phoneNumber: '+39333123123' }), credentials: credentials() });

@@ -4,8 +4,9 @@
  * sandbox; the store is a stand-in with n8n 2.41's read-then-write behaviour (see test/harness/deduplication.ts),
  * so the tests of executions at the same moment prove the node's own serialisation.
  */
-import type { IDataObject, INodeParameters } from 'n8n-workflow';
+import type { IDataObject, INodeParameters, INodeProperties } from 'n8n-workflow';
 
+import { DEDUPLICATION_DEFAULTS, deduplicationField } from '../../../../../nodes/AgileTelecom/descriptions/send';
 import { runWorkflow, sandboxCredentials, type HarnessNodeOptions } from '../../../../harness';
 import { useDeduplicationStore, type TestDeduplicationStore } from '../../../../harness/deduplication';
 import { useSandbox } from '../../../../sandbox/lifecycle';
@@ -161,6 +162,12 @@ describe('executions at the same moment (two webhook calls)', () => {
 });
 
 describe('keys within one execution, scope, and what is checked before sending', () => {
+	test("the fields' defaults are the ones the node uses when a field is not set", () => {
+		const field = deduplicationField(['sendBatch']);
+		const defaults = Object.fromEntries((field.options as INodeProperties[]).filter((o) => o.name !== 'key').map((o) => [o.name, o.default]));
+		expect(defaults).toEqual(DEDUPLICATION_DEFAULTS);
+	});
+
 	test('two items with the same key: the second is skipped, naming the first', async () => {
 		const run = await runWorkflow({ node: qlaraNode({ key: 'welcome-{{ $json.to }}' }), credentials: credentials('qlara'), items: [ORDERS[0], ORDERS[0]] });
 		expect(summary(run.output)).toEqual(['accepted true', `skipped welcome-{{ $json.to }}`]);

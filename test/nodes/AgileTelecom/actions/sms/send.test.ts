@@ -96,7 +96,7 @@ describe('request', () => {
 							{ name: 'code', value: '={{ $json.code }}' },
 						],
 					},
-					scheduledDate: '2026-05-20T08:30:00+02:00',
+					scheduledDate: '2036-05-20T08:30:00+02:00',
 					simulation: true,
 					skipRcsOverride: true,
 					udhData: '050003CC0201',
@@ -115,7 +115,7 @@ describe('request', () => {
 				messageId: 'order-42',
 				campaignId: 'spring-sale',
 				placeholders: { name: 'Ada', code: '7781' },
-				scheduledDate: '2026-05-20 08:30:00.000+0200',
+				scheduledDate: '2036-05-20 08:30:00.000+0200',
 				simulation: true,
 				enableNotification: false,
 				skipRcsOverride: true,
@@ -134,7 +134,7 @@ describe('request', () => {
 				serverParts: 1,
 				channel: 'sms',
 				campaignId: 'spring-sale',
-				scheduledDate: '2026-05-20 08:30:00.000+0200',
+				scheduledDate: '2036-05-20 08:30:00.000+0200',
 			},
 		]);
 	});
@@ -161,11 +161,11 @@ describe('request', () => {
 			node: node({ options: { scheduledDate: '={{ $json.when }}' } }),
 			credentials: credentials(),
 			// Mid-January: Europe/Rome is UTC+1, so 09:00 local is 08:00Z.
-			items: [{ to: '+393351234567', text: 'x', when: '2026-01-15T09:00:00' }],
+			items: [{ to: '+393351234567', text: 'x', when: '2036-01-15T09:00:00' }],
 		});
 		const sent = bodies()[0].scheduledDate as string;
 		// Whatever zone the engine uses, the date sent is the same wall-clock time with that zone's offset.
-		expect(sent).toMatch(/^2026-01-15 09:00:00\.000[+-]\d{4}$/);
+		expect(sent).toMatch(/^2036-01-15 09:00:00\.000[+-]\d{4}$/);
 		expect(run.output?.[0].json.scheduledDate).toBe(sent);
 	});
 
@@ -610,7 +610,7 @@ describe('Auto-Map Input Fields', () => {
 					body: 'Hi {name}',
 					messageId: 'order-9',
 					campaignId: 'spring',
-					scheduledDate: '2026-05-20T08:30:00+02:00',
+					scheduledDate: '2036-05-20T08:30:00+02:00',
 					placeholders: { name: 'Ada' },
 				},
 				{ destination: '+393351234568', body: 'Plain', sender: 'Other' },
@@ -624,7 +624,7 @@ describe('Auto-Map Input Fields', () => {
 				body: 'Hi {name}',
 				messageId: 'order-9',
 				campaignId: 'spring',
-				scheduledDate: '2026-05-20 08:30:00.000+0200',
+				scheduledDate: '2036-05-20 08:30:00.000+0200',
 				placeholders: { name: 'Ada' },
 			},
 			{ destination: '+393351234568', sender: 'Other', body: 'Plain', messageId: expect.stringMatching(UUID) },

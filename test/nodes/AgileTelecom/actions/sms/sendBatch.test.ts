@@ -130,7 +130,7 @@ describe('Send Batch: the request sent', () => {
 		const run = await send([{ to: '+393351234567', text: '48656C6C6F' }], {
 			messageOptions: {
 				ids: 'my-id-1',
-				scheduling: '2026-05-20T08:30:00+02:00',
+				scheduling: '2036-05-20T08:30:00+02:00',
 				hexBody: true,
 				udhData: '050003CC0201',
 			},
@@ -160,7 +160,7 @@ describe('Send Batch: the request sent', () => {
 					body: '48656C6C6F',
 					hexBody: true,
 					udhData: '050003CC0201',
-					scheduling: '2026-05-20 08:30:00.000+0200',
+					scheduling: '2036-05-20 08:30:00.000+0200',
 				},
 			],
 		});
@@ -170,6 +170,7 @@ describe('Send Batch: the request sent', () => {
 			encoding: 'Binary',
 			parts: 1,
 			simulation: true,
+			scheduling: '2036-05-20 08:30:00.000+0200',
 			results: [{ destination: '+393351234567', id: 'my-id-1', accepted: true, statusCode: 200, status: 'accepted' }],
 		});
 	});
@@ -482,7 +483,7 @@ describe('Send Batch: validation before sending', () => {
 		[{ to: '+393351234567', text: 'x' }, { sender: 'Info SMS' }, 'Item 1: Sender: "Info SMS" may contain only letters and digits'],
 		[{ to: '+393351234567', text: 'x' }, { sender: 'InfoSMSisTooLong' }, 'Item 1: Sender: "InfoSMSisTooLong" has 16 characters'],
 		[{ to: '+393351234567, +393351234568', text: 'x' }, { messageOptions: { ids: '={{ $json.text }}' } }, 'Item 2: IDs: 1 IDs for 2 destinations'],
-		[{ to: '+393351234567', text: 'x' }, { messageOptions: { scheduling: '={{ $json.text }}' } }, 'Item 2: Scheduling: "x" is not a date and time', '2026-05-20T08:30:00Z'],
+		[{ to: '+393351234567', text: 'x' }, { messageOptions: { scheduling: '={{ $json.text }}' } }, 'Item 2: Scheduling: "x" is not a date and time', '2036-05-20T08:30:00Z'],
 		[{ to: '+393351234567', text: 'ABC' }, { messageOptions: { hexBody: true } }, 'Item 2: Body: with Hex Body on, has 3 hex digits', '48656C6C6F'],
 		[{ to: '+393351234567', text: '0G' }, { messageOptions: { hexBody: true } }, 'Item 2: Body: with Hex Body on, may contain only the hex digits', '48656C6C6F'],
 		[{ to: '+393351234567', text: 'x' }, { messageOptions: { udhData: '05000' } }, 'Item 1: UDH Data: has 5 hex digits'],
@@ -546,7 +547,7 @@ describe('Send Batch: Auto-Map Input Fields', () => {
 		const run = await send(
 			[
 				{ destinations: '+393351000001', body: 'First', ids: 'row-1' },
-				{ destinations: ['+393351000002', '0041793026727'], body: 'Second', sender: 'Shop2', scheduling: '2026-05-20T08:30:00+02:00' },
+				{ destinations: ['+393351000002', '0041793026727'], body: 'Second', sender: 'Shop2', scheduling: '2036-05-20T08:30:00+02:00' },
 			],
 			{ dataMode: 'autoMapInputData', destinations: undefined, body: undefined, sender: 'InfoSMS' },
 		);
@@ -560,7 +561,7 @@ describe('Send Batch: Auto-Map Input Fields', () => {
 				ids: [expect.stringMatching(UUID), expect.stringMatching(UUID)],
 				sender: 'Shop2',
 				body: 'Second',
-				scheduling: '2026-05-20 08:30:00.000+0200',
+				scheduling: '2036-05-20 08:30:00.000+0200',
 			},
 		]);
 		expect(run.output?.map((o) => o.json.accepted)).toEqual([true, true]);
