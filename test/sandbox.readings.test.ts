@@ -1,6 +1,7 @@
 /**
- * The sandbox's emulation of the MNP lookup (agile-api.md §15, §8.4) and of the two documented batch status
- * parameters (§7), each reading switchable per test. Plain fetch, no node involved.
+ * The sandbox's emulation of the MNP lookup (agile-api.md §15, §8.4), of the two documented batch status
+ * parameters (§7) and of the batch results' ids (§3.3 a), each reading switchable per test. Plain fetch, no node
+ * involved.
  */
 import { useSandbox } from './sandbox/lifecycle';
 import { documentedMnpError } from './sandbox/server';
@@ -127,5 +128,42 @@ describe('sandbox: webhook URL refusal readings (§6.3 "HTTPS required"; the 400
 		expect(answer.status).toBe(status);
 		if (message !== undefined) expect(answer.body).toEqual({ status: 400, error: 'Bad Request', message });
 		else expect(answer.body).toMatchObject({ callbackUrl: LOCAL, status: 'ACTIVE' });
+	});
+});
+
+describe('sandbox: batch results ids', () => {
+	afterEach(() => {
+		sandbox.configure({ batchResultIds: 'sent' });
+	});
+
+	const send = async (destinations: string[], ids: string[]) => {
+		const res = await fetch(`${sandbox.url}/services/sms/send`, {
+			method: 'POST',
+			headers: { ...KEY, 'Content-Type': 'application/json' },
+			body: JSON.stringify({ globalId: 'g', messages: destinations.map((d, k) => ({ destinations: [d], ids: [ids[k]], sender: 'S', body: `text ${ids[k]}` })) }),
+		});
+		return (await res.json()) as { results: Array<{ destination: string; id: string; accepted: boolean; statusCode: number }> };
+	};
+
+	test("'sent' echoes the ids sent; 'server' answers with its own, and still counts deliveries by the ids sent", async () => {
+		expect((await send(['+391'], ['mine-1'])).results).toEqual([{ destination: '+391', id: 'mine-1', accepted: true, statusCode: 200 }]);
+		sandbox.configure({ batchResultIds: 'server' });
+		const { results } = await send(['+391'], ['mine-2']);
+		expect(results).toEqual([{ destination: '+391', id: expect.stringMatching(/^msg-\d+$/), accepted: true, statusCode: 200 }]);
+		expect(results[0].id).not.toBe('mine-2');
+		expect([...sandbox.deliveries]).toEqual([
+			['mine-1', 1],
+			['mine-2', 1],
+		]);
+	});
+
+	test('a rejection with `after` lets that many sends of the number through first', async () => {
+		sandbox.setRejections({ '+391': { status: 403, after: 1 } });
+		const { results } = await send(['+391', '+391', '+391'], ['a', 'b', 'c']);
+		expect(results.map((r) => [r.id, r.accepted, r.statusCode])).toEqual([
+			['a', true, 200],
+			['b', false, 403],
+			['c', false, 403],
+		]);
 	});
 });

@@ -8,10 +8,10 @@ import { after, before, describe, test } from 'node:test';
 import { ensureRuntime } from '../../scripts/n8n/install.mjs';
 import { demoCredential } from '../../scripts/n8n/examples.mjs';
 import { N8N_VERSION } from '../../scripts/n8n/paths.mjs';
+import { deliveredTo, rowsWorkflow } from '../../scripts/n8n/rowsWorkflow.mjs';
 import { createInstance, nodeOutput, packPackage } from '../../scripts/n8n/runtime.mjs';
 import { startSandbox } from '../../scripts/n8n/sandbox.mjs';
 
-const NODE_TYPE = 'n8n-nodes-agiletelecom.agileTelecom';
 const BLACKLISTED = '+393350000403';
 const [FIRST, THIRD] = ['+393351000001', '+393351000003'];
 const ITEMS = [FIRST, BLACKLISTED, THIRD].map((to) => ({ to, text: 'Your order shipped' }));
@@ -27,60 +27,12 @@ const WF = {};
 /** Manual Trigger → Edit Fields (the rows) → Split Out (one item per row) → Agile Telecom, with node settings. */
 function workflow(id, parameters, settings = {}, items = ITEMS) {
 	const account = parameters.operation === 'send' ? credential.qlara : credential.wholesale;
-	const nodes = [
-		{ id: `${id}-t`, name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
-		{
-			id: `${id}-r`,
-			name: 'Rows',
-			type: 'n8n-nodes-base.set',
-			typeVersion: 3.4,
-			position: [200, 0],
-			parameters: { mode: 'raw', jsonOutput: JSON.stringify({ rows: items }) },
-		},
-		{
-			id: `${id}-s`,
-			name: 'Items',
-			type: 'n8n-nodes-base.splitOut',
-			typeVersion: 1,
-			position: [400, 0],
-			parameters: { fieldToSplitOut: 'rows', options: {} },
-		},
-		{
-			id: `${id}-a`,
-			name: 'Agile',
-			type: NODE_TYPE,
-			typeVersion: 1,
-			position: [600, 0],
-			parameters,
-			credentials: { agileTelecomApi: { id: account.id, name: account.name } },
-			...settings,
-		},
-	];
-	return {
-		id,
-		name: id,
-		nodes,
-		connections: {
-			Start: { main: [[{ node: 'Rows', type: 'main', index: 0 }]] },
-			Rows: { main: [[{ node: 'Items', type: 'main', index: 0 }]] },
-			Items: { main: [[{ node: 'Agile', type: 'main', index: 0 }]] },
-		},
-		settings: { executionOrder: 'v1' },
-	};
+	return rowsWorkflow(id, { parameters, credential: account, settings, rows: items });
 }
 
 const batch = (over = {}) => ({ resource: 'sms', operation: 'sendBatch', destinations: '={{ $json.to }}', sender: 'InfoSMS', body: '={{ $json.text }}', ...over });
 const qlara = (over = {}) => ({ resource: 'sms', operation: 'send', destination: '={{ $json.to }}', sender: 'MyShop', body: '={{ $json.text }}', ...over });
 const RETRY_ON_FAIL = { retryOnFail: true, maxTries: 3, waitBetweenTries: 10 };
-
-function deliveredTo() {
-	const counts = {};
-	for (const [key, n] of sandbox.contentDeliveries) {
-		const destination = key.split(' ← ')[0];
-		counts[destination] = (counts[destination] ?? 0) + n;
-	}
-	return counts;
-}
 
 async function run(wf) {
 	sandbox.reset();
@@ -121,7 +73,7 @@ describe("Retry On Fail in a real n8n never resends an accepted SMS", () => {
 	test('Send Batch: the first number gets it once; the failed run keeps its id', async () => {
 		const r = await run(WF.batchRetry);
 		assert.equal(r.exitCode, 1);
-		assert.deepEqual(deliveredTo(), { [FIRST]: 1 });
+		assert.deepEqual(deliveredTo(sandbox), { [FIRST]: 1 });
 		assert.deepEqual(sandbox.duplicates(), []);
 		assert.match(r.error.message, /Before the node stopped, 1 of 3 items were accepted \(item 1\): do not send them again$/);
 		const sent = sandbox.requestsTo('/services/sms/send').find((q) => q.body.messages[0].destinations[0] === FIRST).body;
@@ -133,7 +85,7 @@ describe("Retry On Fail in a real n8n never resends an accepted SMS", () => {
 	test('Send (Qlara): the first and third numbers get it once each; both message ids are on record', async () => {
 		const r = await run(WF.qlaraRetry);
 		assert.equal(r.exitCode, 1);
-		assert.deepEqual(deliveredTo(), { [FIRST]: 1, [THIRD]: 1 });
+		assert.deepEqual(deliveredTo(sandbox), { [FIRST]: 1, [THIRD]: 1 });
 		assert.deepEqual(sandbox.duplicates(), []);
 		assert.match(r.error.message, /2 of 3 items were accepted \(items 1, 3\)/);
 		assert.deepEqual(
@@ -160,7 +112,7 @@ describe("Retry On Fail in a real n8n never resends an accepted SMS", () => {
 			assert.deepEqual(main.map(view), [[FIRST, true], refused, [THIRD, true]]);
 			assert.deepEqual(errors, []);
 		}
-		assert.deepEqual(deliveredTo(), { [FIRST]: 1, [THIRD]: 1 });
+		assert.deepEqual(deliveredTo(sandbox), { [FIRST]: 1, [THIRD]: 1 });
 	});
 });
 

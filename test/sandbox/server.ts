@@ -35,10 +35,17 @@ export type WebhookMode = 'conflict' | 'replace';
  */
 export type ProcessedCounts = 'destinations' | 'messages';
 /**
- * A per-destination rejection inside a 200: its status (402, 403, 401, 400, 429, 500 …), applied to every send of that
- * destination, or only to the next `times` sends (a transient 429/500 that succeeds when sent again).
+ * The `id` of each `results[]` entry. The docs call it the "per-message id used to correlate DLRs" and show one of
+ * the server's own (`msg_abc123`), without saying whether it echoes the `ids[i]` the request sent (agile-api.md
+ * §3.2, §3.3 a): `sent` echoes them (default), `server` gives every destination an id of the server's own.
  */
-export type Rejection = number | { status: number; times?: number };
+export type BatchResultIds = 'sent' | 'server';
+/**
+ * A per-destination rejection inside a 200: its status (402, 403, 401, 400, 429, 500 …), applied to every send of that
+ * destination, or only to the next `times` sends (a transient 429/500 that succeeds when sent again). `after` lets
+ * that many sends of the destination through first (the second of two SMS to one number refused).
+ */
+export type Rejection = number | { status: number; times?: number; after?: number };
 /**
  * Query parameter the MNP lookup reads: `msisdn` (every URL and code sample), `number` (one parameter table),
  * or `either` (default), agile-api.md §15.
@@ -88,6 +95,8 @@ export interface SandboxOptions {
 	basic?: BasicCredentials[];
 	/** Success shape of POST …/sms/send. Default 'results'. */
 	batchShape?: BatchShape;
+	/** The ids of the 'results' shape. Default 'sent'. */
+	batchResultIds?: BatchResultIds;
 	/** Success shape of the Qlara single send. Default 'sms'. */
 	qlaraShape?: QlaraShape;
 	/**
@@ -436,6 +445,10 @@ export async function startSandbox(initial: SandboxOptions = {}): Promise<Sandbo
 		const rejection = rejections[destination];
 		if (rejection === undefined) return undefined;
 		if (typeof rejection === 'number') return rejection;
+		if (rejection.after !== undefined && rejection.after > 0) {
+			rejections[destination] = { ...rejection, after: rejection.after - 1 };
+			return undefined;
+		}
 		if (rejection.times === undefined) return rejection.status;
 		if (rejection.times <= 0) return undefined;
 		rejections[destination] = { ...rejection, times: rejection.times - 1 };
@@ -518,12 +531,12 @@ export async function startSandbox(initial: SandboxOptions = {}): Promise<Sandbo
 				const destination = destinations[i];
 				const sentId = ids?.[i];
 				const hasId = typeof sentId === 'string' && sentId !== '';
-				const id = hasId ? (sentId as string) : nextId('sbx');
+				const id = hasId && options.batchResultIds !== 'server' ? (sentId as string) : nextId(hasId ? 'msg' : 'sbx');
 				const rejected = rejectionFor(destination);
 				const accepted = rejected === undefined;
 				if (accepted) {
 					entryAccepted = true;
-					accept(hasId ? id : `${globalId}/${destination}`, destination, m.body as string);
+					accept(hasId ? (sentId as string) : `${globalId}/${destination}`, destination, m.body as string);
 					remember({
 						id,
 						destination,

@@ -1,24 +1,13 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INode, INodeExecutionData } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
-import { getConnection, type Connection } from '../transport/request';
+import { getConnection } from '../transport/request';
 import * as account from './account';
 import { forgetRun, runScope } from './ledger';
 import * as lookup from './lookup';
 import * as message from './message';
-import type { ItemOutcome, OperationResult, SentMessage } from './outcome';
+import type { ItemOutcome, OperationExecute, OperationResult, SentMessage } from './outcome';
 import * as sms from './sms';
-
-/**
- * Every operation receives all input items at once: a batch operation packs them into few requests, a per-item
- * operation runs them with bounded concurrency. It returns one outcome per item; read operations may also throw
- * at their first failure without continue-on-fail, send operations never do once something may have been sent.
- */
-export type OperationExecute = (
-	this: IExecuteFunctions,
-	items: INodeExecutionData[],
-	connection: Connection,
-) => Promise<ItemOutcome[] | OperationResult>;
 
 const operations: Record<string, Record<string, OperationExecute>> = {
 	sms: sms.operations,
@@ -44,21 +33,18 @@ function errorJson(error: ItemError, itemDetails?: IDataObject): IDataObject {
 	return { error: error.message, details };
 }
 
-const originalTexts = new WeakMap<ItemError, { message: string; description?: string | null }>();
-
 function itemList(numbers: number[]): string {
 	return numbers.length <= 10 ? ` (item${numbers.length > 1 ? 's' : ''} ${numbers.join(', ')})` : '';
 }
 
-/**
- * The error that stops the node, with the record of what was already sent: how many items were accepted (or may
- * have been) and, in its details, each one's ids. Without it a stopped run would leave no trace of SMS that are
- * already on their way, and a user re-running the workflow would send them again. Enriches a copy of the texts
- * kept aside, so an error replayed by a later try of the run is not enriched twice.
- */
-function withSendRecord(error: ItemError, outcomes: Array<ItemOutcome | undefined>): ItemError {
-	const accepted: IDataObject[] = [];
-	const unknown: IDataObject[] = [];
+/** Per item, the SMS that are on their way (accepted) or may be (unknown), with the ids their reports will carry. */
+interface SendRecord {
+	accepted: IDataObject[];
+	unknown: IDataObject[];
+}
+
+function sendRecord(outcomes: Array<ItemOutcome | undefined>): SendRecord {
+	const record: SendRecord = { accepted: [], unknown: [] };
 	outcomes.forEach((outcome, index) => {
 		const sent = outcome?.sent;
 		if (!sent) return;
@@ -68,13 +54,23 @@ function withSendRecord(error: ItemError, outcomes: Array<ItemOutcome | undefine
 		};
 		const yes = sent.messages.filter((m) => m.accepted === true).map(strip);
 		const maybe = sent.messages.filter((m) => m.accepted === null).map(strip);
-		if (yes.length) accepted.push({ item: index + 1, messages: yes });
-		if (maybe.length) unknown.push({ item: index + 1, messages: maybe });
+		if (yes.length) record.accepted.push({ item: index + 1, messages: yes });
+		if (maybe.length) record.unknown.push({ item: index + 1, messages: maybe });
 	});
+	return record;
+}
+
+/**
+ * The error that stops the node, with the record of what was already sent: how many items were accepted (or may
+ * have been) and, in its details, each one's ids. Without it a stopped run would leave no trace of SMS that are
+ * already on their way, and a user re-running the workflow would send them again. It is a new error of the same
+ * kind, keeping the provider's text, the HTTP code and the context of the one that stopped the node; that one is
+ * left as it is, so a later try of the run that replays it (the ledger) tells its record once, not twice.
+ */
+function stopError(node: INode, error: ItemError, outcomes: Array<ItemOutcome | undefined>): ItemError {
+	const { accepted, unknown } = sendRecord(outcomes);
 	if (accepted.length === 0 && unknown.length === 0) return error;
 
-	const original = originalTexts.get(error) ?? { message: error.message, description: error.description };
-	originalTexts.set(error, original);
 	const said: string[] = [];
 	if (accepted.length) {
 		said.push(`${accepted.length} of ${outcomes.length} items were accepted${itemList(accepted.map((a) => a.item as number))}`);
@@ -82,11 +78,18 @@ function withSendRecord(error: ItemError, outcomes: Array<ItemOutcome | undefine
 	if (unknown.length) {
 		said.push(`${unknown.length} may have been (unknown outcome)${itemList(unknown.map((u) => u.item as number))}`);
 	}
-	error.message = `${original.message}. Before the node stopped, ${said.join(' and ')}: do not send them again`;
-	error.description = `${original.description ? `${original.description} ` : ''}The error details list the ID of every SMS already sent (acceptedItems${unknown.length ? ', unknownItems: check their delivery reports' : ''}).`;
-	error.context.acceptedItems = accepted;
-	if (unknown.length) error.context.unknownItems = unknown;
-	return error;
+	const message = `${error.message}. Before the node stopped, ${said.join(' and ')}: do not send them again`;
+	const description = `${error.description ? `${error.description} ` : ''}The error details list the ID of every SMS already sent (acceptedItems${unknown.length ? ', unknownItems: check their delivery reports' : ''}).`;
+	const itemIndex = error.context.itemIndex as number | undefined;
+	const stop =
+		error instanceof NodeApiError
+			? new NodeApiError(node, { message: error.message }, { message, description, httpCode: error.httpCode ?? undefined, itemIndex, level: error.level })
+			: new NodeOperationError(node, message, { description, itemIndex, level: error.level });
+	// n8n rewrites a message it recognises (a connection error code) while building an error; this one is final.
+	stop.message = message;
+	stop.description = description;
+	Object.assign(stop.context, error.context, { acceptedItems: accepted, ...(unknown.length ? { unknownItems: unknown } : {}) });
+	return stop;
 }
 
 function normalise(result: ItemOutcome[] | OperationResult): OperationResult {
@@ -107,7 +110,7 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	const continueOnFail = this.continueOnFail();
 	const failed = continueOnFail ? undefined : outcomes.find((o) => o !== undefined && 'error' in o);
 	const stop = halt ?? (failed && 'error' in failed ? failed.error : undefined);
-	if (stop) throw withSendRecord(stop, outcomes);
+	if (stop) throw stopError(this.getNode(), stop, outcomes);
 
 	const output = outcomes.map((outcome, index): INodeExecutionData => {
 		if (!outcome) {

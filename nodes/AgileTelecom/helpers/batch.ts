@@ -135,12 +135,17 @@ function statusOf(result: WholesaleResult): number | null {
 	return Number.isFinite(n) ? n : null;
 }
 
+/** The result's own verdict, else its status's: a 2xx status is an acceptance (agile-api.md §8.2). */
+function acceptedOf(result: WholesaleResult): boolean | null {
+	if (typeof result.accepted === 'boolean') return result.accepted;
+	const statusCode = statusOf(result);
+	return statusCode === null ? null : statusCode >= 200 && statusCode < 300;
+}
+
 function fromWholesale(result: WholesaleResult | undefined, destination: string, id: string): DestinationResult {
 	if (!result) return { destination, id, accepted: null, statusCode: null, status: 'missing from the response' };
 	const statusCode = statusOf(result);
-	let accepted: boolean | null;
-	if (typeof result.accepted === 'boolean') accepted = result.accepted;
-	else accepted = statusCode === null ? null : statusCode >= 200 && statusCode < 300;
+	const accepted = acceptedOf(result);
 	return {
 		destination,
 		id: typeof result.id === 'string' && result.id ? result.id : id,
@@ -164,34 +169,114 @@ function uniform(messages: BatchMessage[], accepted: boolean | null, status: str
 	);
 }
 
+/** The same number, whether or not the answer writes its leading + (the older examples have none, agile-api.md §3.2). */
+function numberKey(destination: string): string {
+	return destination.startsWith('+') ? destination.slice(1) : destination;
+}
+
+/** What was sent, flattened in request order: the order the documented answer lists its results in. */
+interface Sent {
+	destination: string;
+	id: string;
+}
+
 /**
- * `results[]` is matched by position when it lines up with what was sent (the documented order), else by id, then
- * by destination; a destination it does not mention stays unknown.
+ * Pairs each sent SMS with at most one result, and each result with at most one SMS, so no SMS ever carries
+ * another one's verdict. An id of ours is the strongest evidence, wherever it stands; then position, when the answer
+ * lists one result per destination sent and the destination agrees (whatever id the server gave it); then the
+ * destination, for the results left.
  */
-function fromResults(list: WholesaleResult[], messages: BatchMessage[], total: number): DestinationResult[][] {
-	const aligned = list.length === total;
-	let byKey: Map<string, WholesaleResult> | undefined;
-	const lookup = (id: string, destination: string) => {
-		if (!byKey) {
-			byKey = new Map();
-			for (const r of list) {
-				if (typeof r.id === 'string' && !byKey.has(`id:${r.id}`)) byKey.set(`id:${r.id}`, r);
-				if (typeof r.destination === 'string' && !byKey.has(`to:${r.destination}`)) byKey.set(`to:${r.destination}`, r);
-			}
+class ResultMatcher {
+	readonly matched: Array<WholesaleResult | undefined>;
+	/** SMS whose number has results left that cannot be told apart: they stay unknown rather than guessed. */
+	readonly ambiguous = new Set<number>();
+	private readonly used: boolean[];
+	private readonly byId = new Map<string, number>();
+
+	constructor(
+		private readonly list: WholesaleResult[],
+		private readonly sent: Sent[],
+	) {
+		this.matched = new Array<WholesaleResult | undefined>(sent.length);
+		this.used = new Array<boolean>(list.length).fill(false);
+		sent.forEach(({ id }, k) => this.byId.set(id, k));
+	}
+
+	match(): this {
+		this.byOurIds();
+		if (this.list.length === this.sent.length) this.byPosition();
+		this.byDestination();
+		return this;
+	}
+
+	private claim(k: number, j: number): void {
+		this.matched[k] = this.list[j];
+		this.used[j] = true;
+	}
+
+	/** The result says nothing against this SMS: no other number, and no id of another SMS of ours. */
+	private fits(result: WholesaleResult, k: number): boolean {
+		if (typeof result.destination === 'string' && numberKey(result.destination) !== numberKey(this.sent[k].destination)) return false;
+		const owner = typeof result.id === 'string' ? this.byId.get(result.id) : undefined;
+		return owner === undefined || owner === k;
+	}
+
+	private byOurIds(): void {
+		this.list.forEach((result, j) => {
+			const k = typeof result.id === 'string' ? this.byId.get(result.id) : undefined;
+			if (k !== undefined && this.matched[k] === undefined && this.fits(result, k)) this.claim(k, j);
+		});
+	}
+
+	private byPosition(): void {
+		this.sent.forEach((_, k) => {
+			if (this.matched[k] === undefined && !this.used[k] && this.fits(this.list[k], k)) this.claim(k, k);
+		});
+	}
+
+	/**
+	 * The results left for a number go, in order, to the SMS left for it, when that cannot change a verdict: as many
+	 * results as SMS, or results that all say the same and cover them all. Otherwise which SMS each one speaks for
+	 * is a guess, and a wrong guess resends an accepted SMS or reports a refused one as accepted.
+	 */
+	private byDestination(): void {
+		const left = new Map<string, { results: number[]; sms: number[] }>();
+		const group = (destination: string) => {
+			const key = numberKey(destination);
+			let entry = left.get(key);
+			if (!entry) left.set(key, (entry = { results: [], sms: [] }));
+			return entry;
+		};
+		this.list.forEach((result, j) => {
+			if (this.used[j] || typeof result.destination !== 'string') return;
+			if (typeof result.id === 'string' && this.byId.has(result.id)) return;
+			group(result.destination).results.push(j);
+		});
+		this.sent.forEach(({ destination }, k) => {
+			if (this.matched[k] === undefined) left.get(numberKey(destination))?.sms.push(k);
+		});
+		for (const { results, sms } of left.values()) {
+			if (sms.length === 0) continue;
+			const verdicts = new Set(results.map((j) => `${String(acceptedOf(this.list[j]))}/${String(statusOf(this.list[j]))}`));
+			const safe = results.length === sms.length || (verdicts.size === 1 && results.length >= sms.length);
+			if (safe) sms.forEach((k, n) => this.claim(k, results[n]));
+			else sms.forEach((k) => this.ambiguous.add(k));
 		}
-		return byKey.get(`id:${id}`) ?? byKey.get(`to:${destination}`);
-	};
+	}
+}
+
+function fromResults(list: WholesaleResult[], messages: BatchMessage[]): DestinationResult[][] {
+	const sent: Sent[] = [];
+	for (const m of messages) m.destinations.forEach((destination, i) => sent.push({ destination, id: m.ids[i] }));
+	const { matched, ambiguous } = new ResultMatcher(list, sent).match();
 	let k = 0;
 	return messages.map((m) =>
 		m.destinations.map((destination, i) => {
-			const id = m.ids[i];
-			const atPosition = aligned ? list[k] : undefined;
-			k++;
-			const matches =
-				atPosition !== undefined &&
-				(atPosition.id === undefined || atPosition.id === id) &&
-				(atPosition.destination === undefined || atPosition.destination === destination);
-			return fromWholesale(matches ? atPosition : lookup(id, destination), destination, id);
+			const n = k++;
+			if (ambiguous.has(n)) {
+				return { destination, id: m.ids[i], accepted: null, statusCode: null, status: 'not told apart in the response' };
+			}
+			return fromWholesale(matched[n], destination, m.ids[i]);
 		}),
 	);
 }
@@ -228,7 +313,7 @@ export function readBatchResponse(body: unknown, messages: BatchMessage[], sentG
 	for (const m of messages) total += m.destinations.length;
 
 	if (Array.isArray(b.results)) {
-		parsed.results = fromResults(b.results.filter(isObject) as WholesaleResult[], messages, total);
+		parsed.results = fromResults(b.results.filter(isObject) as WholesaleResult[], messages);
 		if (parsed.results.some((list) => list.some((r) => r.accepted === null))) {
 			parsed.warning = `The answer has no clear result for some destinations of this request: ${UNCLEAR}`;
 		}

@@ -2,6 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodePropertie
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { getRetrySettings } from '../../descriptions/retry';
+import type { RetrySettings } from '../../transport/retry';
 import { invalidField } from '../../helpers/validation';
 import { redact } from '../../transport/errors';
 import { agileRequest, type Connection } from '../../transport/request';
@@ -84,6 +85,7 @@ interface CreditReading {
 interface ItemPlan {
 	source: CreditSource;
 	failBelow?: number;
+	retry: RetrySettings;
 }
 
 function toNumber(value: unknown): number | undefined {
@@ -135,9 +137,9 @@ async function readCredit(
 	connection: Connection,
 	source: CreditSource,
 	itemIndex: number,
+	retry: RetrySettings,
 ): Promise<CreditReading> {
 	const { endpoints } = connection;
-	const retry = getRetrySettings(ctx, itemIndex);
 
 	// The partner gateway reports the frozen credit, which "available" must exclude, so it is preferred where it exists.
 	// It lives only on the Qlara host, so Automatic never sends a wholesale key there.
@@ -217,22 +219,23 @@ export async function execute(
 	const { valid, outcomes } = prepareItems(this, items.length, (i): ItemPlan | NodeOperationError => {
 		const source = this.getNodeParameter('source', i, 'auto') as CreditSource;
 		const options = this.getNodeParameter('options', i, {}) as { failBelow?: unknown };
+		const retry = getRetrySettings(this, i);
 		if (!SOURCES.includes(source)) {
 			return invalidField(this.getNode(), i, 'Source', `"${String(source)}" is not one of ${SOURCES.join(', ')}`);
 		}
-		if (options.failBelow === undefined || options.failBelow === null || options.failBelow === '') return { source };
+		if (options.failBelow === undefined || options.failBelow === null || options.failBelow === '') return { source, retry };
 		const failBelow = toNumber(options.failBelow);
 		if (failBelow === undefined) {
 			return invalidField(this.getNode(), i, 'Fail Below (EUR)', `"${String(options.failBelow)}" is not a number`);
 		}
-		return { source, failBelow };
+		return { source, failBelow, retry };
 	});
 
 	const readings = new Map<CreditSource, CreditReading | NodeApiError | NodeOperationError>();
 	for (const { itemIndex: i, value: plan } of valid) {
 		let reading = readings.get(plan.source);
 		if (reading === undefined) {
-			const pending = readCredit(this, connection, plan.source, i);
+			const pending = readCredit(this, connection, plan.source, i, plan.retry);
 			reading = continueOnFail ? await pending.catch((error: unknown) => toItemError(this.getNode(), error, i)) : await pending;
 			readings.set(plan.source, reading);
 		}

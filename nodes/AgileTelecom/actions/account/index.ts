@@ -1,6 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import type { OperationExecute } from '../router';
+import type { OperationExecute } from '../outcome';
 import * as getCredit from './getCredit.operation';
 
 export const description: INodeProperties[] = [

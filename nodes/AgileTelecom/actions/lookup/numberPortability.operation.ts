@@ -2,6 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodePropertie
 import { NodeApiError, NodeOperationError, deepCopy } from 'n8n-workflow';
 
 import { getRetrySettings } from '../../descriptions/retry';
+import type { RetrySettings } from '../../transport/retry';
 import { mapWithConcurrency } from '../../helpers/concurrency';
 import { parseLenientObject } from '../../helpers/lenientJson';
 import { invalidField, normalizePhoneNumber, parseCountryCode, splitEntries } from '../../helpers/validation';
@@ -141,10 +142,17 @@ function readAnswer(
 	};
 }
 
+/** What an item asks about and how to retry it; every per-item parameter is read here, before anything is sent. */
+interface LookupPlan {
+	number: string;
+	retry: RetrySettings;
+}
+
 /** The number an item asks about, or why it cannot be looked up. Nothing is sent for an invalid item. */
-function planItem(ctx: IExecuteFunctions, itemIndex: number): string | NodeOperationError {
+function planItem(ctx: IExecuteFunctions, itemIndex: number): LookupPlan | NodeOperationError {
 	const node = ctx.getNode();
 	const options = ctx.getNodeParameter('options', itemIndex, {}) as { defaultCountryCode?: unknown };
+	const retry = getRetrySettings(ctx, itemIndex);
 	const country = parseCountryCode(options.defaultCountryCode);
 	if (country.problem) return invalidField(node, itemIndex, 'Default Country Code', country.problem);
 	const values = splitEntries(ctx.getNodeParameter('phoneNumber', itemIndex, ''));
@@ -160,7 +168,7 @@ function planItem(ctx: IExecuteFunctions, itemIndex: number): string | NodeOpera
 		);
 	}
 	const { number, problem } = normalizePhoneNumber(values[0], country.countryCode);
-	return number ?? invalidField(node, itemIndex, 'Phone Number', problem ?? 'is not a phone number');
+	return number ? { number, retry } : invalidField(node, itemIndex, 'Phone Number', problem ?? 'is not a phone number');
 }
 
 function maxConcurrency(ctx: IExecuteFunctions): number {
@@ -182,7 +190,9 @@ export async function execute(
 	const continueOnFail = this.continueOnFail();
 	const { valid, outcomes } = prepareItems(this, items.length, (itemIndex) => planItem(this, itemIndex));
 	const itemsByNumber = new Map<string, number[]>();
-	for (const { itemIndex, value: number } of valid) {
+	const retries = new Map<number, RetrySettings>();
+	for (const { itemIndex, value: { number, retry } } of valid) {
+		retries.set(itemIndex, retry);
 		const sharing = itemsByNumber.get(number);
 		if (sharing) sharing.push(itemIndex);
 		else itemsByNumber.set(number, [itemIndex]);
@@ -197,7 +207,7 @@ export async function execute(
 			// n8n encodes the query, so the + of the number travels as %2B, as the docs require (agile-api.md §15).
 			qs: { msisdn: number },
 			kind: 'read',
-			retry: getRetrySettings(this, itemIndex),
+			retry: retries.get(itemIndex),
 			itemIndex,
 		});
 		return readAnswer(this, connection, number, response, itemIndex);

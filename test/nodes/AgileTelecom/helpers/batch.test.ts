@@ -116,6 +116,103 @@ describe('readBatchResponse', () => {
 	});
 });
 
+describe('readBatchResponse: each result speaks for one SMS only', () => {
+	const A = '+393351111111';
+	const B = '+393352222222';
+	const THROTTLED = 'throttled (per-account or per-route limit)';
+	type Row = { destination?: string; id?: string; accepted?: boolean; statusCode?: number };
+	const refused429 = (id?: string, destination = A): Row => ({ destination, id, accepted: false, statusCode: 429 });
+	const accepted = (id?: string, destination = A): Row => ({ destination, id, accepted: true, statusCode: 200 });
+	/** One message per item, as Send Batch sends one SMS per item: [id, accepted, statusCode, status] per SMS. */
+	const read = (sent: Array<[string, string]>, results: Row[]) => {
+		const parsed = readBatchResponse({ results }, sent.map(([to, id]) => message([to], [id])), 'g');
+		return { rows: parsed.results.flat().map((r) => [r.id, r.accepted, r.statusCode, r.status]), warning: parsed.warning };
+	};
+	const twoToA: Array<[string, string]> = [
+		[A, 'ours-1'],
+		[A, 'ours-2'],
+	];
+
+	test.each([
+		['[A refused 429 "msg_1", A accepted "msg_2"]', [refused429('msg_1'), accepted('msg_2')], [['msg_1', false, 429, THROTTLED], ['msg_2', true, 200, 'accepted']]],
+		['[A accepted "msg_1", A refused 429 "msg_2"]', [accepted('msg_1'), refused429('msg_2')], [['msg_1', true, 200, 'accepted'], ['msg_2', false, 429, THROTTLED]]],
+		['results without ids', [refused429(), accepted()], [['ours-1', false, 429, THROTTLED], ['ours-2', true, 200, 'accepted']]],
+		['the number written without its +', [refused429('msg_1', A.slice(1)), accepted('msg_2', A.slice(1))], [['msg_1', false, 429, THROTTLED], ['msg_2', true, 200, 'accepted']]],
+	])('two items to one number, an answer that lines up with the request: position wins, %s', (_name, results, rows) => {
+		const { rows: got, warning } = read(twoToA, results);
+		expect(got).toEqual(rows);
+		expect(warning).toBeUndefined();
+	});
+
+	test('our own ids win over position: the server listed them the other way round', () => {
+		expect(read(twoToA, [refused429('ours-2'), accepted('ours-1')]).rows).toEqual([
+			['ours-1', true, 200, 'accepted'],
+			['ours-2', false, 429, THROTTLED],
+		]);
+	});
+
+	test('position does not win against another destination: the numbers decide', () => {
+		const sent: Array<[string, string]> = [
+			[A, 'ours-1'],
+			[B, 'ours-2'],
+		];
+		expect(read(sent, [accepted('msg_1', B), refused429('msg_2', A)]).rows).toEqual([
+			['msg_2', false, 429, THROTTLED],
+			['msg_1', true, 200, 'accepted'],
+		]);
+	});
+
+	test('a result that names another SMS of ours is not used again for this one', () => {
+		const { rows, warning } = read(twoToA, [accepted('ours-1'), refused429('ours-1')]);
+		expect(rows).toEqual([
+			['ours-1', true, 200, 'accepted'],
+			['ours-2', null, null, 'missing from the response'],
+		]);
+		expect(warning).toContain('check the delivery reports');
+	});
+
+	test('a shorter answer: the results for a number go in order to the SMS sent to it, each once', () => {
+		const sent: Array<[string, string]> = [
+			[A, 'ours-1'],
+			[B, 'ours-2'],
+			[A, 'ours-3'],
+		];
+		expect(read(sent, [refused429('msg_1'), accepted('msg_2')]).rows).toEqual([
+			['msg_1', false, 429, THROTTLED],
+			['ours-2', null, null, 'missing from the response'],
+			['msg_2', true, 200, 'accepted'],
+		]);
+	});
+
+	test('one result for two SMS to a number cannot be told apart: both unknown, neither guessed', () => {
+		const sent: Array<[string, string]> = [...twoToA, [B, 'ours-3']];
+		for (const first of [accepted('msg_1'), refused429('msg_1')]) {
+			const { rows, warning } = read(sent, [first, accepted('msg_2', B)]);
+			expect(rows).toEqual([
+				['ours-1', null, null, 'not told apart in the response'],
+				['ours-2', null, null, 'not told apart in the response'],
+				['msg_2', true, 200, 'accepted'],
+			]);
+			expect(warning).toContain('check the delivery reports before sending any of them again');
+		}
+	});
+
+	test('more results for a number than SMS sent to it: used only when they all say the same', () => {
+		const sent: Array<[string, string]> = [
+			[A, 'ours-1'],
+			[B, 'ours-2'],
+		];
+		expect(read(sent, [accepted('msg_1'), accepted('msg_2'), accepted('msg_3')]).rows).toEqual([
+			['msg_1', true, 200, 'accepted'],
+			['ours-2', null, null, 'missing from the response'],
+		]);
+		expect(read(sent, [accepted('msg_1'), refused429('msg_2'), accepted('msg_3')]).rows).toEqual([
+			['ours-1', null, null, 'not told apart in the response'],
+			['ours-2', null, null, 'missing from the response'],
+		]);
+	});
+});
+
 describe('hexProblem', () => {
 	test.each([
 		['48656C6C6F', undefined],

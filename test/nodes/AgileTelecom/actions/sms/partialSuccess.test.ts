@@ -11,6 +11,7 @@ import type { BatchRequestBody } from '../../../../../nodes/AgileTelecom/helpers
 import { executeBare, runWorkflow, sandboxCredentials, type HarnessNodeOptions } from '../../../../harness';
 import { useSandbox } from '../../../../sandbox/lifecycle';
 import type { RecordedRequest } from '../../../../sandbox/server';
+import { sendBatchParameters } from './sendBatchParameters';
 
 const BATCH_PATH = '/services/sms/send';
 const QLARA_PATH = '/api/message-server/sms/send';
@@ -34,17 +35,7 @@ const threeItems = [
 ];
 
 function batchNode(over: INodeParameters = {}, options: Partial<HarnessNodeOptions> = {}): HarnessNodeOptions {
-	return {
-		parameters: {
-			resource: 'sms',
-			operation: 'sendBatch',
-			destinations: '={{ $json.to }}',
-			sender: 'InfoSMS',
-			body: '={{ $json.text }}',
-			...over,
-		},
-		...options,
-	};
+	return { parameters: sendBatchParameters(over), ...options };
 }
 
 function qlaraNode(over: INodeParameters = {}, options: Partial<HarnessNodeOptions> = {}): HarnessNodeOptions {

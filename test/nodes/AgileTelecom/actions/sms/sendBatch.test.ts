@@ -7,6 +7,7 @@ import { API_DEFAULTS, BATCH_DEFAULTS, type BatchRequestBody } from '../../../..
 import { executeBare, runWorkflow, sandboxCredentials, type HarnessNodeOptions } from '../../../../harness';
 import { useSandbox } from '../../../../sandbox/lifecycle';
 import type { RecordedRequest } from '../../../../sandbox/server';
+import { sendBatchParameters } from './sendBatchParameters';
 
 // Version 5 (derived from the run) inside an execution, version 4 (random) outside one.
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[45][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
@@ -17,19 +18,8 @@ afterEach(() => {
 	sandbox.configure({ batchShape: 'results', processedCounts: 'destinations', maxMessagesPerRequest: undefined, rejections: {} });
 });
 
-function parameters(over: INodeParameters = {}): INodeParameters {
-	return {
-		resource: 'sms',
-		operation: 'sendBatch',
-		destinations: '={{ $json.to }}',
-		sender: 'InfoSMS',
-		body: '={{ $json.text }}',
-		...over,
-	};
-}
-
 function node(over: INodeParameters = {}, options: Partial<HarnessNodeOptions> = {}): HarnessNodeOptions {
-	return { parameters: parameters(over), ...options };
+	return { parameters: sendBatchParameters(over), ...options };
 }
 
 const credentials = () => ({ agileTelecomApi: sandboxCredentials(sandbox.url) });
