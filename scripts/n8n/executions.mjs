@@ -13,21 +13,9 @@ import { createRequire } from 'node:module';
 /** Production URL of a Webhook node's path. */
 export const webhookUrl = (server, webhookPath) => `${server.baseUrl}/webhook/${webhookPath}`;
 
-/** POSTs JSON to a production webhook and reads the answer. */
+/** POSTs JSON to a production webhook and reads the answer: { status, json, text }. */
 export async function callWebhook(server, webhookPath, body) {
-	const res = await fetch(webhookUrl(server, webhookPath), {
-		method: 'POST',
-		headers: { 'content-type': 'application/json' },
-		body: JSON.stringify(body ?? {}),
-	});
-	const text = await res.text();
-	let json;
-	try {
-		json = JSON.parse(text);
-	} catch {
-		json = undefined;
-	}
-	return { status: res.status, json, text };
+	return await server.request('POST', `/webhook/${webhookPath}`, body ?? {});
 }
 
 /**

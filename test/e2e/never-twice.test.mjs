@@ -16,10 +16,10 @@ import { callWebhook, getExecution, listExecutions, nodeItems, retryExecution, w
 import { startFakeOpenAi, text, toolCalls } from '../../scripts/n8n/fake-openai.mjs';
 import { ensureRuntime } from '../../scripts/n8n/install.mjs';
 import { N8N_VERSION } from '../../scripts/n8n/paths.mjs';
+import { deliveredTo as deliveredToIn, NODE_TYPE } from '../../scripts/n8n/rowsWorkflow.mjs';
 import { createInstance, packPackage } from '../../scripts/n8n/runtime.mjs';
 import { startSandbox } from '../../scripts/n8n/sandbox.mjs';
 
-const NODE_TYPE = 'n8n-nodes-agiletelecom.agileTelecom';
 /** The tool n8n derives from the node (`usableAsTool: true`). */
 const TOOL_TYPE = 'n8n-nodes-agiletelecom.agileTelecomTool';
 const QLARA_PATH = '/api/message-server/sms/send';
@@ -60,14 +60,7 @@ const account = (operation) => (operation === 'send' ? credential.qlara : creden
 const agileCredentials = (operation) => ({ agileTelecomApi: { id: account(operation).id, name: account(operation).name } });
 
 /** Deliveries per destination (the sandbox counts each acceptance of a destination with its text). */
-function deliveredTo() {
-	const counts = {};
-	for (const [key, n] of sandbox.contentDeliveries) {
-		const destination = key.split(' ← ')[0];
-		counts[destination] = (counts[destination] ?? 0) + n;
-	}
-	return counts;
-}
+const deliveredTo = () => deliveredToIn(sandbox);
 
 function webhookNode(id, webhookPath) {
 	return {
@@ -88,23 +81,25 @@ function sendParameters(operation, { key, body = '={{ $json.text }}' } = {}) {
 	return { ...common, destination: '={{ $json.to }}', sender: 'MyShop' };
 }
 
+/** A workflow started by a POST to the production webhook `webhookPath`, then `nodes`. */
+function webhookWorkflow(id, webhookPath, nodes, connections) {
+	return { id, name: `never twice: ${webhookPath}`, settings: { executionOrder: 'v1' }, nodes: [webhookNode(id, webhookPath), ...nodes], connections };
+}
+
 /** Webhook (body `{ rows }`) → Split Out → Agile, with node settings. */
 function rowsWorkflow(id, webhookPath, parameters, settings = {}) {
-	const operation = parameters.operation;
-	return {
+	return webhookWorkflow(
 		id,
-		name: `never twice: ${webhookPath}`,
-		settings: { executionOrder: 'v1' },
-		nodes: [
-			webhookNode(id, webhookPath),
+		webhookPath,
+		[
 			{ id: `${id}-s`, name: 'Rows', type: 'n8n-nodes-base.splitOut', typeVersion: 1, position: [220, 0], parameters: { fieldToSplitOut: 'body.rows', options: {} } },
-			{ id: `${id}-a`, name: 'Agile', type: NODE_TYPE, typeVersion: 1.1, position: [440, 0], parameters, credentials: agileCredentials(operation), ...settings },
+			{ id: `${id}-a`, name: 'Agile', type: NODE_TYPE, typeVersion: 1.1, position: [440, 0], parameters, credentials: agileCredentials(parameters.operation), ...settings },
 		],
-		connections: {
+		{
 			Webhook: { main: [[{ node: 'Rows', type: 'main', index: 0 }]] },
 			Rows: { main: [[{ node: 'Agile', type: 'main', index: 0 }]] },
 		},
-	};
+	);
 }
 
 /** The tool's parameters, filled by the model through $fromAI() as a user builds it. */
@@ -118,12 +113,10 @@ function toolParameters(operation) {
 
 /** Webhook → AI Agent, its chat model the fake OpenAI server, its one tool Agile Telecom (with node settings). */
 function agentWorkflow(id, webhookPath, { agentVersion, operation, settings = {} }) {
-	return {
+	return webhookWorkflow(
 		id,
-		name: `never twice: ${webhookPath}`,
-		settings: { executionOrder: 'v1' },
-		nodes: [
-			webhookNode(id, webhookPath),
+		webhookPath,
+		[
 			{
 				id: `${id}-g`,
 				name: 'AI Agent',
@@ -152,12 +145,12 @@ function agentWorkflow(id, webhookPath, { agentVersion, operation, settings = {}
 				...settings,
 			},
 		],
-		connections: {
+		{
 			Webhook: { main: [[{ node: 'AI Agent', type: 'main', index: 0 }]] },
 			'Chat Model': { ai_languageModel: [[{ node: 'AI Agent', type: 'ai_languageModel', index: 0 }]] },
 			'Send SMS': { ai_tool: [[{ node: 'AI Agent', type: 'ai_tool', index: 0 }]] },
 		},
-	};
+	);
 }
 
 const agentPath = (agent, operation, mode) => `agent-${String(agent.typeVersion).replace('.', '')}-${operation}-${mode}`;
