@@ -1,4 +1,4 @@
-import { startSandbox, smsParts, type Sandbox } from './sandbox/server';
+import { DOCUMENTED_PROGRESSION, startSandbox, smsParts, type Sandbox } from './sandbox/server';
 import { parseArgs } from './sandbox/cli';
 
 const KEY = 'test-api-key';
@@ -304,6 +304,30 @@ describe('sandbox', () => {
 				{ customerMessageId: 'q', deliveryStatus: 'SENT', deliveryStatusDescription: 'Message forwarded to the carrier' },
 			]);
 			expect((await call(sandbox, 'GET', '/api/partner-gateway/v1/messages/status?ids=none')).body).toEqual([]);
+		});
+
+		it('status progression: one documented step per read of a message, the last one from then on', async () => {
+			const status = async (path: string) => (await call(sandbox, 'GET', `/api/partner-gateway/v1/messages/status${path}`)).body;
+			const statusOf = (body: unknown) => (body as { deliveryStatus: string }).deliveryStatus;
+			await call(sandbox, 'POST', '/api/message-server/sms/send', { destination: '+393', sender: 'S', body: 'x', messageId: 'q' });
+			sandbox.configure({ statusProgression: DOCUMENTED_PROGRESSION });
+			try {
+				const seen = [];
+				for (let k = 0; k < 4; k++) seen.push(statusOf(await status('/q?channel=SMS')));
+				expect(seen).toEqual(['SENT', 'RECEIVED', 'DELIVERED', 'DELIVERED']);
+				// A message's own progression wins over the option; batch reads count as reads too.
+				sandbox.setStatusProgression('e', ['SENT', 'ERROR']);
+				expect(await status('?ids=e')).toEqual([{ customerMessageId: 'e', deliveryStatus: 'SENT', deliveryStatusDescription: 'Message forwarded to the carrier' }]);
+				expect(statusOf(await status('/e?channel=SMS'))).toBe('ERROR');
+				// A read on another channel finds nothing and moves nothing.
+				sandbox.setStatusProgression('r', DOCUMENTED_PROGRESSION);
+				expect(await status('?ids=r&channel=RCS')).toEqual([]);
+				expect(statusOf(await status('/r?channel=SMS'))).toBe('SENT');
+			} finally {
+				sandbox.configure({ statusProgression: undefined });
+			}
+			// Without a progression a status changes only through setStatus.
+			expect(statusOf(await status('/q?channel=SMS'))).toBe('DELIVERED');
 		});
 	});
 

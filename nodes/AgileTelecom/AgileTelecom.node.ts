@@ -1,4 +1,11 @@
-import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import type {
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeType,
+	INodeTypeDescription,
+	IWebhookFunctions,
+	IWebhookResponseData,
+} from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import * as account from './actions/account';
@@ -25,6 +32,8 @@ export class AgileTelecom implements INodeType {
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'agileTelecomApi', required: true }],
+		// Only Send and Wait for Response uses them, while an execution waits on it (nothing is registered anywhere).
+		webhooks: sms.sendAndWaitWebhooks,
 		properties: [
 			{
 				displayName: 'Resource',
@@ -49,5 +58,9 @@ export class AgileTelecom implements INodeType {
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return await router.call(this);
+	}
+
+	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
+		return await sms.sendAndWaitWebhook.call(this);
 	}
 }

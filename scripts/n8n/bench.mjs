@@ -13,6 +13,13 @@
 //   batch-fixed        Send Batch, fixed destination and body: the sending alone (reference, no target)
 //   batch-mapped       Send Batch taking destinations and body from the items' fields         target ≥ 20× faster
 //   batch-merge        Send Batch, destinations `={{ $json.to }}`, body with {name} {orderId}  target ≥ 15× faster
+//   batch-template     Send Batch, destinations `={{ $json.to }}`, body the template
+//                      `=Hello {{ $json.name }}, your code is {{ $json.code }}`                   target ≥ 20× faster
+//   batch-template-evaluated  (only with --scenario) the same with `{{ ($json.name) }}`: every segment evaluated by
+//                      n8n, what the template cost before the node read it itself (reference, no target)
+//   qlara-template     Send (Qlara), the same template, one request per item as the HTTP Request node, no rate
+//                      limit (Max Requests per Second 10,000, Max Concurrency 50): the node's own cost per item
+//                      (node_ms_per_item; the ratio to HTTP Request is printed, no target)
 //   qlara              Send (Qlara), 1,000 items, Max Requests per Second 50, sandbox limit 50/s:
 //                      ≥ 90 % of 50/s from the first to the last request, nothing lost or sent twice
 // "faster" = the HTTP Request node's time (http-request) divided by the scenario's, both the run data's
@@ -30,6 +37,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 
 import { atLeast, atMost, is, maxInWindow, missedTargets } from '../../bench/targets.mjs';
+import { engineOf, engineProbeNode } from './engine-probe.mjs';
 import { demoCredential, SANDBOX_API_KEY } from './examples.mjs';
 import { ensureRuntime } from './install.mjs';
 import { PACKAGE_NAME } from './paths.mjs';
@@ -49,13 +57,15 @@ const QLARA_LIMIT = { perSecond: QLARA_RATE, perMinute: 1000 };
 const NODE_TYPE = `${PACKAGE_NAME}.agileTelecom`;
 const MEASURED = 'Measured';
 const INPUT_NODES = ['Rows', 'Split Out'];
-const PROBE = 'Engine probe';
 
 const phone = (i) => `+39335${String(1000000 + i)}`;
 const appointment = (i) => `Hello Customer ${i}, your appointment is confirmed for tomorrow at 10:30. Reply STOP to opt out.`;
 const FIXED_TO = phone(0);
 const FIXED_TEXT = 'Hello, your appointment is confirmed for tomorrow at 10:30. Reply STOP to opt out.';
 const MERGE_TEMPLATE = 'Hi {name}, your order {orderId} has shipped.';
+const TEMPLATE = '=Hello {{ $json.name }}, your code is {{ $json.code }}';
+const templateRow = (i) => ({ to: phone(i), name: `Customer ${i}`, code: String(100000 + i) });
+const templateText = (row) => `Hello ${row.name}, your code is ${row.code}`;
 
 const toAndText = (i) => ({ to: phone(i), text: appointment(i) });
 const agile = (parameters) => ({ type: NODE_TYPE, typeVersion: 1.1, parameters: { resource: 'sms', ...parameters } });
@@ -103,6 +113,33 @@ function scenarios(sandboxUrl) {
 			node: batch({ destinations: '={{ $json.to }}', body: MERGE_TEMPLATE, ...MERGE_FIELDS }),
 			expected: (row) => [row.to, `Hi ${row.name}, your order ${row.orderId} has shipped.`],
 			minSpeedup: 15,
+		},
+		{
+			name: 'batch-template',
+			row: templateRow,
+			node: batch({ destinations: '={{ $json.to }}', body: TEMPLATE }),
+			expected: (row) => [row.to, templateText(row)],
+			minSpeedup: 20,
+		},
+		{
+			name: 'batch-template-evaluated',
+			optional: true,
+			row: templateRow,
+			node: batch({ destinations: '={{ $json.to }}', body: TEMPLATE.replace(/\{\{ (\$json\.\w+) \}\}/g, '{{ ($1) }}') }),
+			expected: (row) => [row.to, templateText(row)],
+		},
+		{
+			name: 'qlara-template',
+			perItem: true,
+			row: templateRow,
+			node: agile({
+				operation: 'send',
+				destination: '={{ $json.to }}',
+				sender: SENDER,
+				body: TEMPLATE,
+				throughput: { maxRequestsPerSecond: 10000, maxConcurrency: 50 },
+			}),
+			expected: (row) => [row.to, templateText(row)],
 		},
 		{
 			name: 'qlara',
@@ -160,16 +197,7 @@ function workflow(scenario, index, count, credential) {
 	const rows = Array.from({ length: count }, (_, i) => scenario.row(i));
 	const nodes = [
 		{ name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, parameters: {} },
-		{
-			name: PROBE,
-			type: 'n8n-nodes-base.set',
-			typeVersion: 3.4,
-			parameters: {
-				mode: 'manual',
-				assignments: { assignments: [{ id: 'probe', name: 'stack', value: "={{ new Error('engine probe').stack }}", type: 'string' }] },
-				options: {},
-			},
-		},
+		engineProbeNode(),
 		{ name: 'Rows', type: 'n8n-nodes-base.set', typeVersion: 3.4, parameters: { mode: 'raw', jsonOutput: JSON.stringify({ rows }), options: {} } },
 		{ name: 'Split Out', type: 'n8n-nodes-base.splitOut', typeVersion: 1, parameters: { fieldToSplitOut: 'rows', options: {} } },
 		{ name: MEASURED, ...scenario.node, credentials: { agileTelecomApi: { id: credential.id, name: credential.name } } },
@@ -177,15 +205,6 @@ function workflow(scenario, index, count, credential) {
 	const connections = {};
 	for (let i = 0; i < nodes.length - 1; i++) connections[nodes[i].name] = { main: [[{ node: nodes[i + 1].name, type: 'main', index: 0 }]] };
 	return { rows, workflow: { id, name: `bench:n8n ${scenario.name}`, nodes, connections, settings: { executionOrder: 'v1' } } };
-}
-
-/** `<isolated-vm>` frames: the vm engine; @n8n/tournament frames: the legacy in-process evaluator. */
-function engineOf(run) {
-	const stack = nodeOutput(run, PROBE)?.[0]?.stack;
-	if (typeof stack !== 'string') return 'unknown (the probe produced nothing)';
-	if (stack.includes('<isolated-vm>')) return 'vm';
-	if (stack.includes('tournament')) return 'legacy';
-	return `unknown: ${stack.split('\n').slice(0, 2).join(' | ')}`;
 }
 
 // ---------------------------------------------------------------- what the sandbox saw
@@ -288,6 +307,7 @@ async function measure(ctx, scenario) {
 		accepted_items: acceptedItems,
 		content_mismatches: contentMismatches(scenario.rows, scenario.expected, acceptedMessages(requests)),
 		...(scenario.qlara && nodeMs ? qlaraFigures(requests, nodeMs, acceptedItems, items) : {}),
+		...(scenario.perItem && nodeMs ? { node_ms_per_item: round(nodeMs / items, 3) } : {}),
 	};
 	if (!r.ok) line.error = failure(r);
 	if (!r.run) ctx.log(`${scenario.name}: no execution JSON in n8n's output; its last lines:\n${(r.stdout + r.stderr).slice(-3000)}`);

@@ -45,6 +45,14 @@ const OPERATIONS = [
 		absent: ['destinations', 'messageIds', 'source'],
 	},
 	{
+		resource: 'SMS',
+		operation: 'Send and Wait for Response',
+		file: 'sms-sendAndWait',
+		inputs: ['resource', 'operation', 'destination', 'sender', 'message', 'responseType', 'smartEncoding', 'maxParts'],
+		labels: ['Approval Options', 'Options', 'Cost and List Hygiene', 'Retry'],
+		absent: ['destinations', 'body', 'dataMode', 'rejectedDestinations', 'messageIds', 'source'],
+	},
+	{
 		resource: 'Account',
 		operation: 'Get Credit',
 		file: 'account-getCredit',

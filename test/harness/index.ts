@@ -140,7 +140,7 @@ export function sandboxCredentials(
 
 let executionCounter = 0;
 
-function buildAdditionalData(
+export function buildAdditionalData(
 	credentialsHelper: TestCredentialsHelper,
 	hooks: ExecutionLifecycleHooks,
 	executionId: string,
@@ -172,6 +172,25 @@ function buildAdditionalData(
 		logAiEvent: () => {},
 	};
 	return additionalData as IWorkflowExecuteAdditionalData;
+}
+
+/** The engine's workflow and the lifecycle hooks of one execution of it (the hooks want the stored form too). */
+export function workflowWithHooks(
+	data: { id: string; name: string; nodes: INode[]; connections: IConnections },
+	nodeTypes: TestNodeTypes,
+	executionId: string,
+): { workflow: Workflow; hooks: ExecutionLifecycleHooks } {
+	const workflow = new Workflow({ ...data, nodeTypes, active: false, settings: {} });
+	const hooks = new ExecutionLifecycleHooks('manual', executionId, {
+		...data,
+		active: false,
+		activeVersionId: null,
+		isArchived: false,
+		settings: {},
+		createdAt: new Date(),
+		updatedAt: new Date(),
+	});
+	return { workflow, hooks };
 }
 
 function buildNode(options: HarnessOptions): INode {
@@ -242,27 +261,7 @@ export function startWorkflow(options: HarnessOptions): RunningWorkflow {
 		connections[node.name] = { main: [[{ node: DOWNSTREAM_NAME, type: 'main', index: 0 }]] };
 	}
 	const executionId = `test-execution-${++executionCounter}`;
-	const workflow = new Workflow({
-		id: 'test-workflow',
-		name: 'Agile Telecom test',
-		nodes,
-		connections,
-		nodeTypes,
-		active: false,
-		settings: {},
-	});
-	const hooks = new ExecutionLifecycleHooks('manual', executionId, {
-		id: 'test-workflow',
-		name: 'Agile Telecom test',
-		nodes,
-		connections,
-		active: false,
-		activeVersionId: null,
-		isArchived: false,
-		settings: {},
-		createdAt: new Date(),
-		updatedAt: new Date(),
-	});
+	const { workflow, hooks } = workflowWithHooks({ id: 'test-workflow', name: 'Agile Telecom test', nodes, connections }, nodeTypes, executionId);
 	const nodeOrder: string[] = [];
 	hooks.addHandler('nodeExecuteAfter', (name: string) => {
 		nodeOrder.push(name);
@@ -330,28 +329,12 @@ export interface BareOptions extends HarnessOptions {
 export async function executeBare(options: BareOptions): Promise<INodeExecutionData[][] | null> {
 	const { nodeTypes, credentialsHelper } = buildParts(options);
 	const node = buildNode(options);
-	const workflow = new Workflow({
-		id: 'test-workflow-bare',
-		name: 'Agile Telecom bare test',
-		nodes: [node],
-		connections: {},
-		nodeTypes,
-		active: false,
-		settings: {},
-	});
 	const executionId = `test-bare-${++executionCounter}`;
-	const hooks = new ExecutionLifecycleHooks('manual', executionId, {
-		id: 'test-workflow-bare',
-		name: 'Agile Telecom bare test',
-		nodes: [node],
-		connections: {},
-		active: false,
-		activeVersionId: null,
-		isArchived: false,
-		settings: {},
-		createdAt: new Date(),
-		updatedAt: new Date(),
-	});
+	const { workflow, hooks } = workflowWithHooks(
+		{ id: 'test-workflow-bare', name: 'Agile Telecom bare test', nodes: [node], connections: {} },
+		nodeTypes,
+		executionId,
+	);
 	const additionalData = buildAdditionalData(credentialsHelper, hooks, executionId);
 	const items = options.inputItems ?? (options.items ?? [{}]).map((json) => ({ json }));
 	const inputData = { main: [items] };

@@ -58,6 +58,12 @@ export type MnpErrorFormat = 'documented' | 'json';
  * or `both` (default), agile-api.md §7. A strict reading ignores the other parameter.
  */
 export type StatusParameter = 'ids' | 'customerMessageIds' | 'both';
+/**
+ * How a message's status moves on between status reads (agile-api.md §7): SENT (forwarded to the carrier), RECEIVED
+ * (received downstream), then DELIVERED (reached the device). The k-th read of a message (single or batch, counted
+ * per message) answers step k, the last step from then on.
+ */
+export const DOCUMENTED_PROGRESSION: readonly string[] = ['SENT', 'RECEIVED', 'DELIVERED'];
 
 /** A number portability answer (agile-api.md §15); `numbertype` is spelled as documented. */
 export interface MnpAnswer {
@@ -148,6 +154,11 @@ export interface SandboxOptions {
 	 * default) or 400 (a required parameter is missing).
 	 */
 	statusMissingParameter?: 'empty' | 'badRequest';
+	/**
+	 * Statuses every message answers on its 1st, 2nd … status read (e.g. DOCUMENTED_PROGRESSION), the last one from
+	 * then on. Default: none, a status changes only through `setStatus` (what a real account shows between reports).
+	 */
+	statusProgression?: readonly string[];
 }
 
 /**
@@ -209,6 +220,10 @@ export interface StoredMessage {
 	/** 'batch' = messages[] endpoint, 'qlara' = single send. */
 	source: 'batch' | 'qlara';
 	globalId?: string;
+	/** This message's own progression (see `setStatusProgression`), before the `statusProgression` option. */
+	progression?: readonly string[];
+	/** How many status reads found this message. */
+	reads?: number;
 }
 
 export interface WebhookRecord {
@@ -270,6 +285,8 @@ export interface Sandbox {
 	/** Requests whose path starts with `pathPrefix` (and, if given, use `method`). */
 	requestsTo(pathPrefix: string, method?: string): RecordedRequest[];
 	setStatus(id: string, status: string, description?: string): void;
+	/** The statuses `id` answers on its next status reads, one per read, the last one from then on; creates it if unknown. */
+	setStatusProgression(id: string, steps: readonly string[]): void;
 	injectFaults(faults: Fault[]): void;
 	/** Faults not consumed yet. */
 	pendingFaults(): Fault[];
@@ -632,6 +649,19 @@ export async function startSandbox(initial: SandboxOptions = {}): Promise<Sandbo
 		deliveryStatusDescription: m.deliveryStatusDescription,
 	});
 
+	/** A status read of `m`: it moves one step along its progression, if it has one. */
+	const read = (m: StoredMessage): StoredMessage => {
+		const steps = m.progression ?? options.statusProgression;
+		const reads = m.reads ?? 0;
+		if (steps && steps.length > 0) {
+			const status = steps[Math.min(reads, steps.length - 1)];
+			m.deliveryStatus = status;
+			m.deliveryStatusDescription = STATUS_DESCRIPTIONS[status] ?? status;
+		}
+		m.reads = reads + 1;
+		return m;
+	};
+
 	const handleStatus = (path: string, query: Record<string, string>): Reply => {
 		const channel = query.channel;
 		if (path.length > STATUS_PATH.length + 1) {
@@ -641,7 +671,7 @@ export async function startSandbox(initial: SandboxOptions = {}): Promise<Sandbo
 			if (!m || m.channel !== channel.toUpperCase()) {
 				return qlaraError(404, 'Not Found', `No message ${id} on channel ${channel}`);
 			}
-			return { status: 200, body: statusItem(m) };
+			return { status: 200, body: statusItem(read(m)) };
 		}
 		const reading = options.statusParameter ?? 'both';
 		const raw = reading === 'both' ? (query.ids ?? query.customerMessageIds) : query[reading];
@@ -655,7 +685,7 @@ export async function startSandbox(initial: SandboxOptions = {}): Promise<Sandbo
 			const m = messages.get(id);
 			if (!m) continue;
 			if (channel && m.channel !== channel.toUpperCase()) continue;
-			found.push(statusItem(m));
+			found.push(statusItem(read(m)));
 		}
 		return { status: 200, body: found };
 	};
@@ -993,6 +1023,15 @@ export async function startSandbox(initial: SandboxOptions = {}): Promise<Sandbo
 				m.deliveryStatusDescription = deliveryStatusDescription;
 			} else {
 				messages.set(id, { id, destination: '', channel: 'SMS', deliveryStatus: status, deliveryStatusDescription, source: 'qlara' });
+			}
+		},
+		setStatusProgression(id, steps) {
+			const m = messages.get(id);
+			if (m) {
+				m.progression = [...steps];
+				m.reads = 0;
+			} else {
+				messages.set(id, { id, destination: '', channel: 'SMS', deliveryStatus: steps[0] ?? 'SENT', deliveryStatusDescription: '', source: 'qlara', progression: [...steps], reads: 0 });
 			}
 		},
 		injectFaults(list) {

@@ -1,16 +1,8 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 
+import { isToolCall } from '../helpers/tool';
 import type { ItemOutcome } from './outcome';
 
-/**
- * Whether the node runs as an AI Agent tool. There n8n-core gives every try (and every call by the agent) a new
- * run index, so nothing that must survive a retry may depend on it. n8n 1.x has no `isToolExecution`; there the
- * node's type tells, since n8n runs a node as a tool under its name with `Tool` appended (agileTelecomTool).
- */
-export function isToolCall(ctx: IExecuteFunctions): boolean {
-	if (typeof ctx.isToolExecution === 'function') return ctx.isToolExecution();
-	return ctx.getNode().type.endsWith('Tool');
-}
 
 /**
  * The part of an execution that a retry repeats. In a workflow: one node's run (instance, workflow, execution, node,

@@ -29,7 +29,7 @@ export const retryFields: INodeProperties[] = [
 				typeOptions: { minValue: 0 },
 				default: 60000,
 				description:
-					'Longest single wait. If Agile Telecom asks for a longer wait than this, the node stops and reports it instead of retrying too early.',
+					'Longest single wait. If Agile Telecom asks for a longer wait than this, the node stops and reports it instead of retrying too early, and the items waiting behind that answer fail at once with the same error.',
 			},
 			{
 				displayName: 'Max Retries',

@@ -8,7 +8,7 @@ import { sleep as n8nSleep } from 'n8n-workflow';
 const HEADROOM = 1.01;
 
 export interface RateLimiterOptions {
-	/** Requests per second; not finite or ≤ 0 = no limit. */
+	/** Requests per second; not finite or ≤ 0 = no limit (pauses still hold). */
 	ratePerSecond: number;
 	/**
 	 * How many requests may start back to back after an idle spell. The default 1 means even spacing of
@@ -16,6 +16,12 @@ export interface RateLimiterOptions {
 	 * per-second window on the server and cost a 429 whose smallest wait (1 s) is worth far more than the burst.
 	 */
 	burst?: number;
+	/**
+	 * Longest pause the limiter applies (the user's Max Delay). A longer one is refused: every waiting caller,
+	 * and every caller arriving before it would have ended, is rejected at once with the pause's reason.
+	 * Default: no bound.
+	 */
+	maxWait?: number;
 	/** Cancels waits (the execution's cancel signal): `acquire()` then rejects with its reason. */
 	signal?: AbortSignal;
 	/** Clock in milliseconds, replaceable in tests. Default: the monotonic `performance.now()`. */
@@ -24,64 +30,57 @@ export interface RateLimiterOptions {
 	sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
 }
 
-interface Reservation {
-	slot: number;
-	/** `pause()` count when the slot was reserved: a later pause voids it. */
-	epoch: number;
+interface Waiter {
+	arrival: number;
+	resolve: () => void;
+	reject: (reason: unknown) => void;
 }
 
 /**
- * A client-side rate ceiling shared by concurrent workers, without timers of its own: a caller reserves the
- * next free slot synchronously and sleeps until it (GCRA, "virtual scheduling").
+ * A client-side rate ceiling shared by concurrent callers, without timers of its own: callers queue in arrival
+ * order and the one at the head sleeps until it may start. Everything it does follows from one invariant,
+ * computed in one place (`earliestStart`). With I = 1.01 / rate seconds, N = the rate rounded down (at least 1),
+ * W = N × I, the k-th start happens at the first moment t at which all of these hold:
  *
- * Slots follow a theoretical schedule, not the time a caller actually woke up, so timers firing late do not
- * lower the achieved rate: the slots that fell due while the event loop was busy are caught up afterwards, but
- * no more than a tenth of a window of them (100 ms at 50/s): a caller whose slot lies further back takes a new
- * one. A stall shorter than that leaves exactly that much unused in the server's window, so catching it up
- * does not crowd the next window; after a longer one the rest is lost, not paid back in a burst that the next
- * second would have to make up for. A caller arriving when nobody waits starts from now: idle time is not owed.
+ *   t ≥ slot(k)              slot(k) = max(slot(k−1) + I, arrival(k), t − catch-up)
+ *   t ≥ start(k−1) + gap     gap = I / 2 (0 with a burst)
+ *   t ≥ start(k−N) + W       so never more than N starts in any window of W (50 in 1.01 s at 50/s)
+ *   t ≥ pause end
  *
- * Rules on when requests actually start keep that catching up from turning into a burst:
- * - window: in any window of N / rate seconds (plus the 1 % headroom) at most N requests start, N = the rate
- *   rounded down (at least 1). For an integer rate such as Qlara's 50/s: never more than 50 within 1.01 s,
- *   measured on the start times themselves, whatever the timers did;
- * - spacing (with `burst` 1): a caller whose slot has come and whom the window lets through is handed the next
- *   start time, half an interval after the previous one handed out, so the slots that fell due during a stall
- *   leave one by one at no more than twice the rate. Handing times out (rather than measuring from the previous
- *   start) keeps one late timer from delaying every later request;
- * - and, measured, no two requests ever start less than a quarter of an interval apart.
- *
- * `pause()` is the shared "not before" time: a 429 seen by one worker moves every waiting worker behind the
- * server's requested wait, so the others do not spend their requests (and their own 429s) on a window that is
- * already full.
+ * What each term buys:
+ * - slots follow a schedule, not the time a caller woke up, so a timer firing late does not lower the rate:
+ *   the slots that fell due while the event loop was busy are caught up afterwards, but at most a tenth of a
+ *   window of them (100 ms at 50/s, the catch-up): after a longer stall the rest is lost, not paid back in a
+ *   burst that the next second would have to make up for. A caller's own arrival bounds its slot: idle time
+ *   is not owed. With `burst` B > 1, slots may lie up to (B − 1) × I before that schedule (GCRA's tolerance).
+ * - the gap, measured between actual starts, makes a catch-up leave one request at a time at no more than
+ *   twice the rate; in a steady run the slots are I apart and the gap never binds.
+ * - the window is the server's: whatever the timers did, it holds on the start times themselves.
+ * - a pause (a 429 seen by any caller) holds every caller until the server's requested time; the schedule
+ *   restarts there, so no burst follows. A pause longer than `maxWait` is not waited out: it fails every caller
+ *   now waiting and every caller arriving before it ends, at once, with the reason given.
  */
 export class RateLimiter {
 	private readonly interval: number;
 	private readonly tolerance: number;
-	/** How far behind the clock a slot reserved while others wait may lie. */
 	private readonly catchUp: number;
-	/** Between two start times handed out. */
-	private readonly spacing: number;
-	/** Between two actual starts. */
-	private readonly minGap: number;
+	private readonly gap: number;
 	private readonly windowLimit: number;
 	private readonly windowMs: number;
+	private readonly maxWait: number;
 	private readonly signal?: AbortSignal;
 	private readonly now: () => number;
 	private readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
-	/** Theoretical time of the next slot. */
+	private readonly queue: Waiter[] = [];
+	private draining = false;
+	/** Theoretical time of the next slot (GCRA's TAT): `interval` after the latest slot, or later. */
 	private nextSlot = Number.NEGATIVE_INFINITY;
-	private notBefore = Number.NEGATIVE_INFINITY;
-	/** Bumped by every pause: a reservation made before it is void. */
-	private epoch = 0;
-	/** Callers inside acquire(). */
-	private waiting = 0;
 	private lastStart = Number.NEGATIVE_INFINITY;
-	/** The start time the spacing rule hands out next (or now, if later). */
-	private nextStartTime = Number.NEGATIVE_INFINITY;
-	/** Start times still inside the window, oldest first, from index `head` on. */
-	private starts: number[] = [];
-	private head = 0;
+	private pauseEnd = Number.NEGATIVE_INFINITY;
+	private refused?: { until: number; reason: unknown };
+	/** Start times of the last `windowLimit` starts, oldest first (a ring). */
+	private readonly starts: number[] = [];
+	private ringIndex = 0;
 
 	constructor(options: RateLimiterOptions) {
 		const rate = options.ratePerSecond;
@@ -91,10 +90,9 @@ export class RateLimiter {
 		this.tolerance = (burst - 1) * this.interval;
 		this.windowLimit = limited ? Math.max(1, Math.floor(rate)) : 0;
 		this.windowMs = this.windowLimit * this.interval;
-		// Without a limit nothing is ever overdue.
-		this.catchUp = limited ? Math.max(this.interval / 2, this.windowMs / 10) : Number.POSITIVE_INFINITY;
-		this.spacing = burst > 1 ? 0 : this.interval / 2;
-		this.minGap = this.spacing / 2;
+		this.catchUp = Math.max(this.interval / 2, this.windowMs / 10);
+		this.gap = burst > 1 ? 0 : this.interval / 2;
+		this.maxWait = options.maxWait ?? Number.POSITIVE_INFINITY;
 		this.signal = options.signal;
 		// Monotonic and below the millisecond: a wall clock could step, and whole milliseconds would let 50
 		// starts at 20 ms spacing fit into 999.x ms of real time.
@@ -104,76 +102,76 @@ export class RateLimiter {
 
 	/** Resolves when the caller may send one request; rejects once the signal is aborted, even without a wait. */
 	async acquire(): Promise<void> {
-		this.waiting++;
+		this.signal?.throwIfAborted();
+		const now = this.now();
+		if (this.refused && now < this.refused.until) throw this.refused.reason;
+		await new Promise<void>((resolve, reject) => {
+			this.queue.push({ arrival: now, resolve, reject });
+			void this.drain();
+		});
+	}
+
+	/**
+	 * Nobody starts a request for `ms` from now; afterwards requests resume at the normal spacing, without a
+	 * burst. Beyond `maxWait` nobody waits: see the class comment. `reason` is what the callers are rejected with.
+	 */
+	pause(ms: number, reason: unknown = new Error(`The server asked for a wait of ${Math.round(ms)} ms, longer than allowed`)): void {
+		const now = this.now();
+		const until = now + Math.max(0, ms);
+		if (ms > this.maxWait) {
+			if (!this.refused || until > this.refused.until) this.refused = { until, reason };
+			this.rejectAll(reason);
+			return;
+		}
+		if (until <= this.pauseEnd) return;
+		this.pauseEnd = until;
+		// The schedule restarts at the pause's end with the tolerance spent: no burst follows a 429.
+		this.nextSlot = Math.max(this.nextSlot, until + this.tolerance);
+	}
+
+	/** The invariant of the class comment, for the caller at the head of the queue. */
+	private earliestStart(head: Waiter, now: number): { at: number; slot: number } {
+		const slot = Math.max(this.nextSlot - this.tolerance, head.arrival, now - this.catchUp, this.pauseEnd);
+		const windowFull = this.windowLimit > 0 && this.starts.length === this.windowLimit;
+		const windowOpens = windowFull ? this.starts[this.ringIndex] + this.windowMs : Number.NEGATIVE_INFINITY;
+		return { at: Math.max(slot, this.lastStart + this.gap, windowOpens), slot };
+	}
+
+	/** Lets the queue go one caller at a time; only one drain runs, and only its head sleeps. */
+	private async drain(): Promise<void> {
+		if (this.draining) return;
+		this.draining = true;
 		try {
-			let reservation = this.reserve(this.now());
-			let startTime: number | undefined;
-			for (;;) {
-				this.signal?.throwIfAborted();
+			while (this.queue.length > 0) {
 				const now = this.now();
-				// Voided by a 429 that arrived meanwhile (the slot may lie inside the window the server refused),
-				// or overdue by more than the catch-up: the slot is taken again, behind the callers already due.
-				if (reservation.epoch !== this.epoch || reservation.slot < now - this.catchUp) {
-					reservation = this.reserve(now);
+				const { at, slot } = this.earliestStart(this.queue[0], now);
+				if (at > now) {
+					await this.sleep(at - now, this.signal);
+					continue;
 				}
-				let due = Math.max(reservation.slot, this.windowOpensAt(now));
-				if (due <= now) {
-					startTime ??= this.nextStart(now);
-					const apart = this.lastStart + this.minGap;
-					if (startTime <= now && apart <= now) {
-						this.start(now);
-						return;
-					}
-					due = Math.max(startTime, apart);
-				} else {
-					// A start time is handed out (again) once the slot and the window allow one.
-					startTime = undefined;
-				}
-				await this.sleep(due - now, this.signal);
+				this.record(now, slot);
+				(this.queue.shift() as Waiter).resolve();
 			}
+		} catch (reason) {
+			// Only the sleep throws: the execution was cancelled.
+			this.rejectAll(reason);
 		} finally {
-			this.waiting--;
+			this.draining = false;
 		}
 	}
 
-	/** Nobody starts a request for `ms` from now; afterwards requests resume at the normal spacing, without a burst. */
-	pause(ms: number): void {
-		const until = this.now() + Math.max(0, ms);
-		if (until <= this.notBefore) return;
-		this.notBefore = until;
-		this.nextSlot = until + this.tolerance;
-		this.epoch++;
-	}
-
-	private reserve(now: number): Reservation {
-		const earliest = this.waiting > 1 ? now - this.catchUp : now;
-		const slot = Math.max(earliest, this.nextSlot - this.tolerance, this.notBefore);
+	private record(now: number, slot: number): void {
 		this.nextSlot = Math.max(this.nextSlot, slot) + this.interval;
-		return { slot, epoch: this.epoch };
-	}
-
-	private nextStart(now: number): number {
-		const startTime = Math.max(now, this.nextStartTime);
-		this.nextStartTime = startTime + this.spacing;
-		return startTime;
-	}
-
-	/** When the next request may start without putting more than `windowLimit` into one window. */
-	private windowOpensAt(now: number): number {
-		if (this.windowLimit === 0) return Number.NEGATIVE_INFINITY;
-		const starts = this.starts;
-		while (this.head < starts.length && starts[this.head] <= now - this.windowMs) this.head++;
-		if (this.head > 1024 && this.head * 2 > starts.length) {
-			this.starts = starts.slice(this.head);
-			this.head = 0;
-		}
-		const inWindow = this.starts.length - this.head;
-		if (inWindow < this.windowLimit) return Number.NEGATIVE_INFINITY;
-		return this.starts[this.starts.length - this.windowLimit] + this.windowMs;
-	}
-
-	private start(now: number): void {
 		this.lastStart = now;
-		if (this.windowLimit > 0) this.starts.push(now);
+		if (this.windowLimit === 0) return;
+		if (this.starts.length < this.windowLimit) this.starts.push(now);
+		else {
+			this.starts[this.ringIndex] = now;
+			this.ringIndex = (this.ringIndex + 1) % this.windowLimit;
+		}
+	}
+
+	private rejectAll(reason: unknown): void {
+		for (const waiter of this.queue.splice(0)) waiter.reject(reason);
 	}
 }

@@ -169,6 +169,8 @@ export interface ApiFailure {
 	read?: boolean;
 	/** Extra sentence appended to the message, e.g. the attempts made. */
 	detail?: string;
+	/** Extra sentence appended to the description (what to do), e.g. why this item in particular was not sent. */
+	note?: string;
 	failure?: Failure;
 }
 
@@ -213,7 +215,9 @@ export function apiError(node: INode, failureInput: ApiFailure): NodeApiError {
 		httpCode = String(f.status);
 		if (jsend) what += `, error code ${code}: ${jsend.meaning}`;
 	}
-	const message = [what, f.providerText ? `: ${f.providerText}` : '', f.detail ? `. ${f.detail}` : '']
+	// The provider's text often ends with its own full stop ("… retry after 12 seconds."): no second one.
+	const provider = f.providerText ? `: ${f.providerText}` : '';
+	const message = [what, provider, f.detail ? `${/[.!?]$/.test(provider) ? '' : '.'} ${f.detail}` : '']
 		.join('')
 		.trim();
 	const response: JsonObject = { message: f.providerText ?? what };
@@ -225,7 +229,7 @@ export function apiError(node: INode, failureInput: ApiFailure): NodeApiError {
 	}
 	const error = new NodeApiError(node, response, {
 		message,
-		description: todo,
+		description: f.note ? `${todo} ${f.note}` : todo,
 		httpCode,
 		itemIndex: f.itemIndex,
 		...(failure ? { failure } : {}),

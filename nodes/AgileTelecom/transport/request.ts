@@ -6,8 +6,11 @@ import type {
 	IHttpRequestMethods,
 	ILoadOptionsFunctions,
 	IWebhookFunctions,
+	NodeApiError,
 } from 'n8n-workflow';
 import { NodeOperationError, sleep } from 'n8n-workflow';
+
+import type { RateLimiter } from '../helpers/rateLimiter';
 
 import { PLATFORM_NAMES, qlaraAccount, resolveEndpoints, baseUrlProblem, type Endpoints } from './endpoints';
 import { NEVER_CONNECTED_CODES, apiError, jsendStatus } from './errors';
@@ -24,12 +27,49 @@ export type AgileContext = IExecuteFunctions | IHookFunctions | ILoadOptionsFunc
 export type RequestKind = 'send' | 'read';
 
 /**
+ * A 429 whose wait is longer than Max Delay. The item whose request got it fails with this error, and so does
+ * every item held behind it by a shared pacer, each under its own item number, with the same message.
+ */
+export class RefusedWait {
+	constructor(
+		/** The item whose request got the 429. */
+		readonly itemIndex: number | undefined,
+		private readonly build: (itemIndex: number | undefined, note?: string) => NodeApiError,
+	) {}
+
+	/** The error of the item that got the answer (`itemIndex` omitted) or of one that waited behind it. */
+	errorFor(itemIndex = this.itemIndex): NodeApiError {
+		if (itemIndex === this.itemIndex || this.itemIndex === undefined) return this.build(itemIndex);
+		return this.build(
+			itemIndex,
+			`Item ${(itemIndex ?? 0) + 1} was not sent: it was waiting for the rate limit when the request of item ${this.itemIndex + 1} got this answer, and the node holds no item longer than Max Delay.`,
+		);
+	}
+}
+
+/**
  * Client-side pacing shared by many requests (the Qlara send's rate limiter). Called before every attempt,
  * retries included, and told about every 429 so the requests of other items back off too, not only this one.
+ * `refused` is what the others fail with if the wait is longer than the pacer may hold them (Max Delay).
  */
 export interface RequestPacer {
 	beforeAttempt(): Promise<void>;
-	onRateLimited(waitMs: number): void;
+	onRateLimited(waitMs: number, refused: RefusedWait): void;
+}
+
+/**
+ * The pacer of one item on a shared RateLimiter, whose `maxWait` is the Retry settings' Max Delay: a refused wait
+ * fails the item with that 429's error under its own number, a cancel with a cancel.
+ */
+export function limiterPacer(ctx: AgileContext, limiter: RateLimiter, itemIndex: number): RequestPacer {
+	return {
+		beforeAttempt: async () =>
+			await limiter.acquire().catch((reason: unknown) => {
+				if (reason instanceof RefusedWait) throw reason.errorFor(itemIndex);
+				throw new NodeOperationError(ctx.getNode(), 'The execution was cancelled while waiting for the rate limit', { itemIndex });
+			}),
+		onRateLimited: (waitMs, refused) => limiter.pause(waitMs, refused),
+	};
 }
 
 export interface AgileRequest {
@@ -234,12 +274,24 @@ class RetryState {
 		const refusedWait = `The server asked to wait ${formatWait(asked ?? 0)}, more than the Max Delay of ${formatWait(this.retry.maxDelay)}, so the node did not retry`;
 		if (status === 429) {
 			const delay = asked ?? backoffDelay(this.retriesDone + 1, this.retry);
-			this.request.pacer?.onRateLimited(delay);
-			if (this.retry.retryOnRateLimit && this.canRetry && !tooLong) return await this.wait(delay);
-			const why = !this.retry.retryOnRateLimit ? 'Retry on rate limit is off' : tooLong ? refusedWait : (this.gaveUp() ?? `Gave up after ${attempts(1)}`);
+			// Fixed once, so every item held behind this answer reports the very same text.
+			const detail = `${refusedWait}. Send again after ${new Date(Date.now() + delay).toISOString()}, or raise Max Delay to at least ${Math.ceil(delay)} ms to let the node wait`;
+			const refused = new RefusedWait(this.request.itemIndex, (itemIndex, note) =>
+				apiError(this.ctx.getNode(), {
+					...failure,
+					itemIndex,
+					note,
+					detail,
+					failure: { cause: 'rate-limited', retryAfterMs: delay },
+				}),
+			);
+			this.request.pacer?.onRateLimited(delay, refused);
+			if (tooLong) throw refused.errorFor();
+			if (this.retry.retryOnRateLimit && this.canRetry) return await this.wait(delay);
+			const why = !this.retry.retryOnRateLimit ? 'Retry on rate limit is off' : (this.gaveUp() ?? `Gave up after ${attempts(1)}`);
 			throw apiError(this.ctx.getNode(), {
 				...failure,
-				detail: `${why}${asked !== undefined && !tooLong ? ` (the server asked for ${formatWait(asked)})` : ''}`,
+				detail: `${why}${asked !== undefined ? ` (the server asked for ${formatWait(asked)})` : ''}`,
 				failure: { cause: 'rate-limited', ...(asked !== undefined ? { retryAfterMs: asked } : {}) },
 			});
 		}

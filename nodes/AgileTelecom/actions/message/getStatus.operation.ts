@@ -1,14 +1,16 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
-import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError, sleep } from 'n8n-workflow';
 
 import { getRetrySettings } from '../../descriptions/retry';
 import { mapWithConcurrency } from '../../helpers/concurrency';
 import { UNDOCUMENTED_STATUS, statusFromName } from '../../helpers/deliveryStatus';
+import { RateLimiter } from '../../helpers/rateLimiter';
 import { invalidField, splitList } from '../../helpers/validation';
 import { clampInteger, isObject } from '../../helpers/values';
-import { agileRequest, requireQlara, type Connection } from '../../transport/request';
+import { agileRequest, limiterPacer, requireQlara, type Connection, type RequestPacer } from '../../transport/request';
 import type { RetrySettings } from '../../transport/retry';
 import { prepareItems, toItemError, type ItemOutcome, type OperationResult } from '../outcome';
+import { DEFAULT_MAX_REQUESTS_PER_SECOND } from '../sms/send.description';
 
 const displayOptions = { show: { resource: ['message'], operation: ['getStatus'] } };
 
@@ -26,6 +28,11 @@ const MAX_IDS_QUERY_LENGTH = 6000;
 const CONCURRENT_REQUESTS = 4;
 
 export const NOT_FOUND = 'NOT_FOUND';
+
+/** Wait for Final Status: polls never come closer than this, whatever the Retry settings say. */
+const MIN_POLL_DELAY_MS = 100;
+const DEFAULT_MAX_WAIT_SECONDS = 60;
+const MAX_WAIT_LIMIT_SECONDS = 3600;
 
 /**
  * Not a delivery status: the answer for an id this channel does not know (wrong id or channel, or asked too early).
@@ -58,6 +65,25 @@ export const description: INodeProperties[] = [
 		description:
 			'Channel the messages were sent on. It must match: a message looked up on another channel is reported as not found.',
 		displayOptions,
+	},
+	{
+		displayName: 'Wait for Final Status',
+		name: 'waitForFinalStatus',
+		type: 'boolean',
+		default: false,
+		description:
+			'Whether to ask again until every ID has a final status (DELIVERED, ERROR, EXPIRED, UNKNOWN) or Max Wait has passed, e.g. to fall back to another channel when a one-time code is not delivered in time. The waits between polls start at the Retry settings\' Initial Delay and double up to their Max Delay; the last poll is made at Max Wait. IDs still not final are listed in pendingIds.',
+		displayOptions,
+	},
+	{
+		displayName: 'Max Wait (Seconds)',
+		name: 'maxWait',
+		type: 'number',
+		typeOptions: { minValue: 1, maxValue: MAX_WAIT_LIMIT_SECONDS },
+		// A literal because n8n's lint reads defaults statically; equals DEFAULT_MAX_WAIT_SECONDS.
+		default: 60,
+		description: 'How long to wait for every ID to reach a final status, counted from the first lookup',
+		displayOptions: { show: { ...displayOptions.show, waitForFinalStatus: [true] } },
 	},
 	{
 		displayName: 'Options',
@@ -96,6 +122,12 @@ interface ItemPlan {
 }
 
 type ItemError = NodeApiError | NodeOperationError;
+
+/** What every status request of an execution shares: the Retry settings and one rate limiter (Qlara's per-key limit). */
+interface LookupSettings {
+	retry: RetrySettings;
+	limiter: RateLimiter;
+}
 
 /** Id fields the API may use (`customerMessageId` per the reference; `messageId`/`id` seen in the guides). */
 const ID_FIELDS = ['customerMessageId', 'messageId', 'id'];
@@ -206,7 +238,7 @@ async function lookupBatch(
 	ctx: IExecuteFunctions,
 	connection: Connection,
 	request: { channel: Channel; ids: string[]; itemIndex: number },
-	retry: RetrySettings,
+	settings: LookupSettings,
 	memory: IdsParameterMemory,
 ): Promise<Map<string, StatusEntry>> {
 	const ask = async (parameter: IdsParameter, passThrough?: number[]) =>
@@ -215,9 +247,10 @@ async function lookupBatch(
 			url: connection.endpoints.qlaraMessageStatus,
 			qs: { [parameter]: request.ids.join(','), channel: request.channel },
 			kind: 'read',
-			retry,
+			retry: settings.retry,
 			itemIndex: request.itemIndex,
 			passThrough,
+			pacer: pacerFor(ctx, settings, request.itemIndex),
 		});
 	const used = memory.learnt ?? 'ids';
 	const response = await ask(used, used === 'ids' && memory.learnt === undefined ? [400] : undefined);
@@ -264,16 +297,31 @@ interface StatusRequest {
 	single: boolean;
 }
 
-/** The ids of all items, per channel, in requests of at most `perRequest`. */
-function planRequests(plans: Array<ItemPlan | undefined>, perRequest: number): StatusRequest[] {
-	const requests: StatusRequest[] = [];
-	const byChannel = new Map<Channel, { ids: Set<string>; firstItem: number }>();
+function pacerFor(ctx: IExecuteFunctions, settings: LookupSettings, itemIndex: number): RequestPacer {
+	return limiterPacer(ctx, settings.limiter, itemIndex);
+}
+
+/** The ids asked on one channel, and the first item asking (named by a failed request's error). */
+interface ChannelGroup {
+	ids: Set<string>;
+	firstItem: number;
+}
+
+/** The ids of all items, per channel. */
+function groupByChannel(plans: Array<ItemPlan | undefined>): Map<Channel, ChannelGroup> {
+	const byChannel = new Map<Channel, ChannelGroup>();
 	plans.forEach((plan, i) => {
 		if (!plan) return;
 		const group = byChannel.get(plan.channel) ?? { ids: new Set<string>(), firstItem: i };
 		byChannel.set(plan.channel, group);
 		for (const id of plan.ids) group.ids.add(id);
 	});
+	return byChannel;
+}
+
+/** The ids of each channel in requests of at most `perRequest`. */
+function planRequests(byChannel: Map<Channel, ChannelGroup>, perRequest: number): StatusRequest[] {
+	const requests: StatusRequest[] = [];
 	for (const [channel, group] of byChannel) {
 		// A lone id per channel uses the single-status endpoint; a short last chunk of a long list stays a batch.
 		const single = group.ids.size === 1;
@@ -287,7 +335,7 @@ async function lookupSingle(
 	ctx: IExecuteFunctions,
 	connection: Connection,
 	request: StatusRequest,
-	retry: RetrySettings,
+	settings: LookupSettings,
 ): Promise<Map<string, StatusEntry>> {
 	const [id] = request.ids;
 	const response = await agileRequest(ctx, connection, {
@@ -295,9 +343,10 @@ async function lookupSingle(
 		url: `${connection.endpoints.qlaraMessageStatus}/${encodeURIComponent(id)}`,
 		qs: { channel: request.channel },
 		kind: 'read',
-		retry,
+		retry: settings.retry,
 		itemIndex: request.itemIndex,
 		passThrough: [404],
+		pacer: pacerFor(ctx, settings, request.itemIndex),
 	});
 	const [entry] = response.statusCode === 404 ? [] : entriesOf(response.body);
 	return new Map(entry ? [[id, foundEntry(id, entry)]] : []);
@@ -322,8 +371,22 @@ function collectAnswers(
 	return answers;
 }
 
+type Answers = Map<Channel, Map<string, StatusEntry | ItemError>>;
+
+/** How Wait for Final Status ended, for the output. */
+interface WaitReport {
+	polls: number;
+	waitedMs: number;
+}
+
 /** An item's output: one entry per requested id, plus counts and flags for an IF node; or its request's error. */
-function itemOutcome(ctx: IExecuteFunctions, plan: ItemPlan, i: number, answers: Map<string, StatusEntry | ItemError> | undefined): ItemOutcome {
+function itemOutcome(
+	ctx: IExecuteFunctions,
+	plan: ItemPlan,
+	i: number,
+	answers: Map<string, StatusEntry | ItemError> | undefined,
+	wait: WaitReport | undefined,
+): ItemOutcome {
 	const statuses: StatusEntry[] = [];
 	for (const id of plan.ids) {
 		const answer = answers?.get(id);
@@ -333,19 +396,95 @@ function itemOutcome(ctx: IExecuteFunctions, plan: ItemPlan, i: number, answers:
 		statuses.push(answer);
 	}
 	const count = (predicate: (entry: StatusEntry) => boolean) => statuses.filter(predicate).length;
-	return {
-		json: {
-			channel: plan.channel,
-			total: statuses.length,
-			deliveredCount: count((s) => s.delivered),
-			finalCount: count((s) => s.final),
-			pendingCount: count((s) => s.found && !s.final),
-			notFoundCount: count((s) => !s.found),
-			allFinal: statuses.every((s) => s.final),
-			allDelivered: statuses.every((s) => s.delivered),
-			statuses,
-		},
+	const json: IDataObject = {
+		channel: plan.channel,
+		total: statuses.length,
+		deliveredCount: count((s) => s.delivered),
+		finalCount: count((s) => s.final),
+		pendingCount: count((s) => s.found && !s.final),
+		notFoundCount: count((s) => !s.found),
+		allFinal: statuses.every((s) => s.final),
+		allDelivered: statuses.every((s) => s.delivered),
+		statuses,
 	};
+	if (wait) {
+		const pendingIds = statuses.filter((s) => !s.final).map((s) => s.messageId);
+		Object.assign(json, { timedOut: pendingIds.length > 0, pendingIds, polls: wait.polls, waitedMs: wait.waitedMs });
+	}
+	return { json };
+}
+
+/** One round of lookups: every request at most CONCURRENT_REQUESTS at a time, its answers by channel and id. */
+async function lookupRound(
+	ctx: IExecuteFunctions,
+	connection: Connection,
+	requests: StatusRequest[],
+	settings: LookupSettings,
+	idsParameter: IdsParameterMemory,
+): Promise<Answers> {
+	const continueOnFail = ctx.continueOnFail();
+	const results = await mapWithConcurrency(requests.length, CONCURRENT_REQUESTS, async (index) => {
+		const request = requests[index];
+		const pending = request.single ? lookupSingle(ctx, connection, request, settings) : lookupBatch(ctx, connection, request, settings, idsParameter);
+		return continueOnFail ? await pending.catch((error: unknown) => toItemError(ctx.getNode(), error)) : await pending;
+	});
+	return collectAnswers(requests, results);
+}
+
+/** The ids whose latest answer is a status that is not final (a failed request is not asked again). */
+function pendingGroups(answers: Answers, groups: Map<Channel, ChannelGroup>): Map<Channel, ChannelGroup> {
+	const pending = new Map<Channel, ChannelGroup>();
+	for (const [channel, group] of groups) {
+		const ids = new Set<string>();
+		for (const [id, answer] of answers.get(channel) ?? []) {
+			if (!(answer instanceof NodeApiError || answer instanceof NodeOperationError) && !answer.final) ids.add(id);
+		}
+		if (ids.size > 0) pending.set(channel, { ids, firstItem: group.firstItem });
+	}
+	return pending;
+}
+
+/** Wait for Final Status: the poll after `poll` polls; Initial Delay doubling up to Max Delay, without jitter. */
+function pollDelay(poll: number, retry: RetrySettings): number {
+	return Math.max(MIN_POLL_DELAY_MS, Math.min(retry.maxDelay, retry.initialDelay * 2 ** (poll - 1)));
+}
+
+/**
+ * Asks again for the ids not final yet until none is left or `maxWaitMs` from the first lookup has passed; the
+ * last poll is made at that moment. Each poll asks only the pending ids, through the same rate limiter.
+ */
+async function pollUntilFinal(
+	ctx: IExecuteFunctions,
+	lookup: (groups: Map<Channel, ChannelGroup>) => Promise<Answers>,
+	answers: Answers,
+	groups: Map<Channel, ChannelGroup>,
+	{ retry, maxWaitMs, startedAt }: { retry: RetrySettings; maxWaitMs: number; startedAt: number },
+): Promise<WaitReport> {
+	const signal = ctx.getExecutionCancelSignal();
+	let polls = 1;
+	for (;;) {
+		const pending = pendingGroups(answers, groups);
+		const left = startedAt + maxWaitMs - Date.now();
+		if (pending.size === 0 || left <= 0) break;
+		try {
+			await sleep(Math.min(pollDelay(polls, retry), left), signal);
+		} catch {
+			throw new NodeOperationError(ctx.getNode(), 'The execution was cancelled while waiting for a final status', {
+				description: `Status lookups made before the cancel: ${polls}. Nothing was sent.`,
+			});
+		}
+		for (const [channel, channelAnswers] of await lookup(pending)) {
+			for (const [id, answer] of channelAnswers) answers.get(channel)?.set(id, answer);
+		}
+		polls++;
+	}
+	return { polls, waitedMs: Date.now() - startedAt };
+}
+
+function readWait(ctx: IExecuteFunctions): number | undefined {
+	if (ctx.getNodeParameter('waitForFinalStatus', 0, false) !== true) return undefined;
+	const seconds = Number(ctx.getNodeParameter('maxWait', 0, DEFAULT_MAX_WAIT_SECONDS));
+	return Math.min(MAX_WAIT_LIMIT_SECONDS, Math.max(1, Number.isFinite(seconds) ? seconds : DEFAULT_MAX_WAIT_SECONDS)) * 1000;
 }
 
 /**
@@ -356,6 +495,8 @@ function itemOutcome(ctx: IExecuteFunctions, plan: ItemPlan, i: number, answers:
  * The ids of all items are looked up together: N items with one id each cost N/200 batch requests, not N.
  * A lone id uses the single-status endpoint; both endpoints report an unknown id (or one sent on another channel)
  * the same way, as a NOT_FOUND entry, because the batch endpoint silently omits them (agile-api.md §7).
+ * With Wait for Final Status the ids not final are asked again (see pollUntilFinal), and each item tells which
+ * are still pending.
  */
 export async function execute(
 	this: IExecuteFunctions,
@@ -363,7 +504,6 @@ export async function execute(
 	connection: Connection,
 ): Promise<OperationResult> {
 	requireQlara(this, connection, 'Get Status');
-	const continueOnFail = this.continueOnFail();
 	const { valid, outcomes } = prepareItems(this, items.length, (i) => planItem(this, i));
 	const plans: Array<ItemPlan | undefined> = [];
 	for (const { itemIndex, value } of valid) plans[itemIndex] = value;
@@ -371,17 +511,19 @@ export async function execute(
 	const options = this.getNodeParameter('options', 0, {}) as { idsPerRequest?: number };
 	const perRequest = clampInteger(options.idsPerRequest, DEFAULT_IDS_PER_REQUEST, 1, MAX_IDS_PER_REQUEST);
 	const retry = getRetrySettings(this, 0);
-	const requests = planRequests(plans, perRequest);
+	const maxWaitMs = readWait(this);
+	const limiter = new RateLimiter({ ratePerSecond: DEFAULT_MAX_REQUESTS_PER_SECOND, maxWait: retry.maxDelay, signal: this.getExecutionCancelSignal() });
+	const settings: LookupSettings = { retry, limiter };
 	const idsParameter: IdsParameterMemory = {};
-	const results = await mapWithConcurrency(requests.length, CONCURRENT_REQUESTS, async (index) => {
-		const request = requests[index];
-		const pending = request.single ? lookupSingle(this, connection, request, retry) : lookupBatch(this, connection, request, retry, idsParameter);
-		return continueOnFail ? await pending.catch((error: unknown) => toItemError(this.getNode(), error)) : await pending;
-	});
+	const lookup = async (groups: Map<Channel, ChannelGroup>) =>
+		await lookupRound(this, connection, planRequests(groups, perRequest), settings, idsParameter);
 
-	const answers = collectAnswers(requests, results);
+	const startedAt = Date.now();
+	const groups = groupByChannel(plans);
+	const answers = await lookup(groups);
+	const wait = maxWaitMs === undefined ? undefined : await pollUntilFinal(this, lookup, answers, groups, { retry, maxWaitMs, startedAt });
 	plans.forEach((plan, i) => {
-		if (plan) outcomes[i] = itemOutcome(this, plan, i, answers.get(plan.channel));
+		if (plan) outcomes[i] = itemOutcome(this, plan, i, answers.get(plan.channel), wait);
 	});
 	return { outcomes };
 }

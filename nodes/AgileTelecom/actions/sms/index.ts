@@ -2,6 +2,7 @@ import type { INodeProperties } from 'n8n-workflow';
 
 import type { OperationExecute } from '../outcome';
 import * as send from './send.operation';
+import * as sendAndWait from './sendAndWait.operation';
 import * as sendBatch from './sendBatch.operation';
 
 export const description: INodeProperties[] = [
@@ -20,6 +21,13 @@ export const description: INodeProperties[] = [
 					'Send one SMS to one phone number through the Qlara API and get a message ID for delivery tracking. Best for OTPs, alerts and personalised texts. Phone numbers in international format (+393351234567); the sender must be registered on the account: up to 11 letters and digits without spaces, or up to 16 digits.',
 			},
 			{
+				name: 'Send and Wait for Response',
+				value: 'sendAndWait',
+				action: 'Send an SMS and wait for response',
+				description:
+					'Send one SMS with a link to a response page (approve/decline or free text) and pause the workflow until the person answers or the time limit passes. Through Qlara on a Qlara account, through the batch API otherwise.',
+			},
+			{
 				name: 'Send Batch (Wholesale)',
 				value: 'sendBatch',
 				action: 'Send a batch of SMS',
@@ -31,9 +39,13 @@ export const description: INodeProperties[] = [
 	},
 	...sendBatch.description,
 	...send.description,
+	...sendAndWait.description,
 ];
 
 export const operations: Record<string, OperationExecute> = {
 	send: send.execute,
 	sendBatch: sendBatch.execute,
+	sendAndWait: sendAndWait.execute,
 };
+
+export { sendAndWaitWebhook, sendAndWaitWebhooks } from './sendAndWait.operation';

@@ -13,12 +13,13 @@ import { readQlaraResponse, reasonText, refusalCode, type QlaraResult, type Qlar
 import { RateLimiter } from '../../helpers/rateLimiter';
 import type { SmartEncodingReport } from '../../helpers/smartEncoding';
 import { checkBody, checkDestinations, checkSender, checkUdh, invalidField } from '../../helpers/validation';
+import { isToolCall } from '../../helpers/tool';
 import { asText, clampInteger, isObject } from '../../helpers/values';
 import { isTransientRefusal, mayHaveBeenSent, redactDeep, refusalError } from '../../transport/errors';
-import { agileRequest, requireQlara, type AgileResponse, type Connection, type RequestPacer } from '../../transport/request';
+import { agileRequest, limiterPacer, requireQlara, type AgileResponse, type Connection } from '../../transport/request';
 import { backoffDelay, type RetrySettings } from '../../transport/retry';
 import { Deduplication } from '../deduplication';
-import { isToolCall, RunLedger, runScope } from '../ledger';
+import { RunLedger, runScope } from '../ledger';
 import { prepareItems, toItemError, type ItemOutcome, type OperationResult } from '../outcome';
 import { applySmartEncoding, partsProblem, readHygiene, RepeatFilter, skippedJson, type Hygiene } from './hygiene';
 import { SendControl } from './control';
@@ -326,7 +327,7 @@ class QlaraSender {
 		readonly outcomes: Array<ItemOutcome | undefined>,
 	) {
 		this.control = new SendControl(ctx);
-		this.limiter = new RateLimiter({ ratePerSecond: settings.ratePerSecond, signal: this.control.signal });
+		this.limiter = new RateLimiter({ ratePerSecond: settings.ratePerSecond, maxWait: settings.retry.maxDelay, signal: this.control.signal });
 	}
 
 	async run(items: Prepared[]): Promise<void> {
@@ -338,16 +339,6 @@ class QlaraSender {
 			this.ledger?.record(item.itemIndex, item.fingerprint, outcome);
 			this.control.settled(outcome);
 		});
-	}
-
-	private pacer(itemIndex: number): RequestPacer {
-		return {
-			beforeAttempt: async () =>
-				await this.limiter.acquire().catch(() => {
-					throw new NodeOperationError(this.ctx.getNode(), 'The execution was cancelled while waiting for the rate limit', { itemIndex });
-				}),
-			onRateLimited: (waitMs) => this.limiter.pause(waitMs),
-		};
 	}
 
 	private async sendItem(item: Prepared): Promise<ItemOutcome> {
@@ -380,7 +371,7 @@ class QlaraSender {
 			kind: 'send',
 			retry: this.settings.retry,
 			itemIndex: item.itemIndex,
-			pacer: this.pacer(item.itemIndex),
+			pacer: limiterPacer(this.ctx, this.limiter, item.itemIndex),
 		}).then(
 			(response): AgileResponse => response,
 			(error: unknown) => toItemError(this.ctx.getNode(), error, item.itemIndex),

@@ -18,18 +18,20 @@ import {
 	type ParsedBatchResponse,
 } from '../../helpers/batch';
 import { mapWithConcurrency } from '../../helpers/concurrency';
+import { RateLimiter } from '../../helpers/rateLimiter';
 import { checkSchedule } from '../../helpers/dates';
 import { fingerprint, IdSource } from '../../helpers/ids';
 import { fieldReader, parameterReader, readField, type ItemReader } from '../../helpers/parameters';
 import { fillMergeFields } from '../../helpers/placeholders';
 import type { SmartEncodingReport } from '../../helpers/smartEncoding';
 import { checkBody, checkDestinations, checkSender, checkUdh, invalidField, splitList } from '../../helpers/validation';
+import { isToolCall } from '../../helpers/tool';
 import { asText, clampInteger } from '../../helpers/values';
 import { apiError, isTransientRefusal, mayHaveBeenSent, refusalError } from '../../transport/errors';
-import { agileRequest, type AgileResponse, type Connection } from '../../transport/request';
+import { agileRequest, limiterPacer, type AgileResponse, type Connection } from '../../transport/request';
 import { backoffDelay, type RetrySettings } from '../../transport/retry';
 import { Deduplication, type KeySkip } from '../deduplication';
-import { isToolCall, RunLedger, runScope } from '../ledger';
+import { RunLedger, runScope } from '../ledger';
 import { prepareItems, toItemError, type ItemOutcome, type OperationResult, type SentRecord } from '../outcome';
 import { applySmartEncoding, partsProblem, readHygiene, RepeatFilter, repeatsOf, skippedJson, type Hygiene } from './hygiene';
 import { SendControl } from './control';
@@ -341,6 +343,7 @@ class BatchSender {
 	readonly control: SendControl;
 	/** Smallest message count that got a 413: later requests that large are halved before sending. */
 	private tooLargeAt = Number.POSITIVE_INFINITY;
+	private readonly pauses: RateLimiter;
 
 	constructor(
 		private readonly ctx: IExecuteFunctions,
@@ -353,6 +356,8 @@ class BatchSender {
 	) {
 		this.outcomes = outcomes;
 		this.control = new SendControl(ctx);
+		// No rate ceiling, only the pause every request shares after a 429 (and no pause past Max Delay).
+		this.pauses = new RateLimiter({ ratePerSecond: 0, maxWait: settings.retry.maxDelay, signal: this.control.signal });
 	}
 
 	/**
@@ -397,6 +402,7 @@ class BatchSender {
 			retry: this.settings.retry,
 			itemIndex: request[0].entry.itemIndex,
 			passThrough: [413],
+			pacer: limiterPacer(this.ctx, this.pauses, request[0].entry.itemIndex),
 		}).then(
 			(response): AgileResponse => response,
 			(error: unknown) => toItemError(this.ctx.getNode(), error, request[0].entry.itemIndex),

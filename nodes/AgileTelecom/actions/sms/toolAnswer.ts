@@ -1,6 +1,6 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
-import { isToolCall } from '../ledger';
+import { isToolCall } from '../../helpers/tool';
 import type { ItemOutcome } from '../outcome';
 
 /** One destination of a send as either operation reports it. */

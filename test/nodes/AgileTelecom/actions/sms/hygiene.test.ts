@@ -245,6 +245,8 @@ describe('node versions', () => {
 			[['sendBatch'], [{ _cnd: { gte: 1.1 } }], { ...HYGIENE_DEFAULTS }],
 			[['send'], [1], {}],
 			[['send'], [{ _cnd: { gte: 1.1 } }], { ...HYGIENE_DEFAULTS }],
+			[['sendAndWait'], [1], {}],
+			[['sendAndWait'], [{ _cnd: { gte: 1.1 } }], { ...HYGIENE_DEFAULTS }],
 		]);
 	});
 });
