@@ -141,6 +141,13 @@ export function hygieneFields(operations: string[]): INodeProperties[] {
 export const DEDUPLICATION_DEFAULTS = { scope: 'node', historySize: 10000 } as const;
 
 /**
+ * The most keys the editor accepts. n8n's store keeps a list in one database row that every execution reads and
+ * writes whole, 27 bytes per key: at 100,000 keys 2.7 MB and about half a second per execution (`npm run
+ * bench:dedup`), growing with the list, until its JSON no longer fits a string (about 20 million keys).
+ */
+export const DEDUPLICATION_MAX_KEYS = 100000;
+
+/**
  * "Deduplication Across Executions", shared by both send operations: a key per item, recorded in n8n's own
  * deduplication store (the one behind Remove Duplicates), so a retried or repeated execution does not send again.
  */
@@ -168,9 +175,10 @@ export function deduplicationField(operations: string[]): INodeProperties {
 				displayName: 'Keys to Keep',
 				name: 'historySize',
 				type: 'number',
-				typeOptions: { minValue: 1 },
+				typeOptions: { minValue: 1, maxValue: DEDUPLICATION_MAX_KEYS },
 				default: 10000,
-				description: 'How many keys n8n remembers; the oldest are forgotten first (their SMS could then be sent again)',
+				description:
+					'How many keys n8n remembers (at most 100,000); the oldest are forgotten first (their SMS could then be sent again). Every execution reads and writes the whole list: 100,000 keys are a 2.7 MB database row.',
 			},
 			{
 				displayName: 'Scope',
