@@ -1,7 +1,7 @@
 import type { DeduplicationScope, ICheckProcessedOptions, IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { DEDUPLICATION_DEFAULTS } from '../descriptions/send';
+import { DEDUPLICATION_DEFAULTS, DEDUPLICATION_MAX_KEYS } from '../descriptions/send';
 import { parameterReader, type ItemReader } from '../helpers/parameters';
 import { asText, clampInteger } from '../helpers/values';
 import type { ItemOutcome } from './outcome';
@@ -67,6 +67,13 @@ export class Deduplication {
 		const fixed = ctx.getNodeParameter('deduplication', 0, {}) as IDataObject;
 		const scope: DeduplicationScope = (fixed.scope ?? DEDUPLICATION_DEFAULTS.scope) === 'workflow' ? 'workflow' : 'node';
 		const historySize = clampInteger(fixed.historySize, DEDUPLICATION_DEFAULTS.historySize, 1);
+		if (historySize > DEDUPLICATION_MAX_KEYS) {
+			// n8n keeps the whole list in one row, read and written by every execution (2.7 MB at 100,000 keys): past
+			// the cap each execution would slow down for good. Forgetting keys silently instead would break the promise.
+			throw new NodeOperationError(ctx.getNode(), `Keys to Keep is ${historySize}: at most ${DEDUPLICATION_MAX_KEYS} keys can be kept. Nothing was sent`, {
+				description: 'n8n\'s deduplication store reads and writes every key in each execution. Lower Keys to Keep, or use a scope per purpose.',
+			});
+		}
 		return new Deduplication(ctx, parameterReader(ctx, 'deduplication.key', ''), scope, historySize);
 	}
 

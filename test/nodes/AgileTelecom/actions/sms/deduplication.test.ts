@@ -195,6 +195,13 @@ describe('keys within one execution, scope, and what is checked before sending',
 		expect(store.calls).toEqual([]);
 	});
 
+	test('Keys to Keep above the cap fails before anything is sent, naming the field', async () => {
+		const run = await runWorkflow({ node: batchNode({ ...KEY, historySize: 250000 }), credentials: credentials(), items: ORDERS });
+		expect(run.error?.message).toBe('Keys to Keep is 250000: at most 100000 keys can be kept. Nothing was sent');
+		expect(sandbox.requests).toHaveLength(0);
+		expect(store.calls).toEqual([]);
+	});
+
 	test("without n8n's store nothing is sent, and the error says what to do", async () => {
 		store.failure = new Error('SQLITE_BUSY: database is locked');
 		const run = await runWorkflow({ node: batchNode(), credentials: credentials(), items: ORDERS });
