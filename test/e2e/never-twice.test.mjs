@@ -275,7 +275,9 @@ describe(`AI Agent calling the Agile Telecom tool, n8n ${N8N_VERSION}: one deliv
 				const res = await callWebhook(server, agentPath(agent, operation, 'retry'), {});
 				const results = toolResultsSeen();
 				t.diagnostic(`deliveries ${JSON.stringify(deliveredTo())}; requests ${sandbox.requests.length}; tool results: ${JSON.stringify(results.map((r) => r.slice(0, 600)))}`);
-				if (STOPS_ON_TOOL_ERROR(agent)) {
+				// Send Batch's refused number fails every try. Send (Qlara)'s second try sends nothing and answers that the
+				// SMS was already attempted (unknown outcome), so that tool call succeeds.
+				if (STOPS_ON_TOOL_ERROR(agent) && operation === 'sendBatch') {
 					// Every try failed, so n8n 1.x ends the execution with the tool's error: the model hears nothing back.
 					assert.equal(res.status, 500, res.text.slice(0, 1000));
 					assert.equal(results.length, 0);

@@ -1,5 +1,15 @@
 import { startSandbox, type Sandbox, type SandboxOptions } from './server';
 
+/** How many times the sandbox accepted each destination, whatever the ids: what each phone received. */
+export function deliveredTo(sandbox: Pick<Sandbox, 'contentDeliveries'>): Record<string, number> {
+	const counts: Record<string, number> = {};
+	for (const [key, n] of sandbox.contentDeliveries) {
+		const destination = key.split(' ← ')[0];
+		counts[destination] = (counts[destination] ?? 0) + n;
+	}
+	return counts;
+}
+
 export interface TestSandbox extends Sandbox {
 	/**
 	 * Declares the duplicates this test makes on purpose (keys as `duplicates()` names them: an id, or

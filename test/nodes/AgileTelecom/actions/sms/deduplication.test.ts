@@ -9,7 +9,7 @@ import type { IDataObject, INodeParameters, INodeProperties } from 'n8n-workflow
 import { DEDUPLICATION_DEFAULTS, deduplicationField } from '../../../../../nodes/AgileTelecom/descriptions/send';
 import { runWorkflow, sandboxCredentials, type HarnessNodeOptions } from '../../../../harness';
 import { useDeduplicationStore, type TestDeduplicationStore } from '../../../../harness/deduplication';
-import { useSandbox } from '../../../../sandbox/lifecycle';
+import { deliveredTo as countDeliveries, useSandbox } from '../../../../sandbox/lifecycle';
 
 const BATCH_PATH = '/services/sms/send';
 const QLARA_PATH = '/api/message-server/sms/send';
@@ -58,14 +58,7 @@ function qlaraNode(deduplication: INodeParameters = KEY, over: Partial<HarnessNo
 	};
 }
 
-function deliveredTo(): Record<string, number> {
-	const counts: Record<string, number> = {};
-	for (const [key, n] of sandbox.contentDeliveries) {
-		const destination = key.split(' ← ')[0];
-		counts[destination] = (counts[destination] ?? 0) + n;
-	}
-	return counts;
-}
+const deliveredTo = () => countDeliveries(sandbox);
 
 const summary = (output: Array<{ json: IDataObject }> | undefined) =>
 	output?.map(({ json }) => (json.skipped === true ? `skipped ${String(json.deduplicationKey)}` : json.error !== undefined ? 'error' : `accepted ${String(json.accepted)}`));

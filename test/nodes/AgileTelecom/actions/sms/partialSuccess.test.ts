@@ -9,7 +9,7 @@ import { NodeApiError } from 'n8n-workflow';
 
 import type { BatchRequestBody } from '../../../../../nodes/AgileTelecom/helpers/batch';
 import { executeBare, runWorkflow, sandboxCredentials, type HarnessNodeOptions } from '../../../../harness';
-import { useSandbox } from '../../../../sandbox/lifecycle';
+import { deliveredTo as countDeliveries, useSandbox } from '../../../../sandbox/lifecycle';
 import type { RecordedRequest } from '../../../../sandbox/server';
 import { sendBatchParameters } from './sendBatchParameters';
 
@@ -45,15 +45,7 @@ function qlaraNode(over: INodeParameters = {}, options: Partial<HarnessNodeOptio
 	};
 }
 
-/** How many times the sandbox accepted each destination, whatever the ids. */
-function deliveredTo(): Record<string, number> {
-	const counts: Record<string, number> = {};
-	for (const [key, n] of sandbox.contentDeliveries) {
-		const destination = key.split(' ← ')[0];
-		counts[destination] = (counts[destination] ?? 0) + n;
-	}
-	return counts;
-}
+const deliveredTo = () => countDeliveries(sandbox);
 
 const requestsFor = (path: string, destination: string): RecordedRequest[] =>
 	sandbox.requestsTo(path, 'POST').filter((r) => JSON.stringify(r.body).includes(destination));

@@ -8,7 +8,7 @@ import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
 import type { BatchRequestBody } from '../../../../../nodes/AgileTelecom/helpers/batch';
 import { sandboxCredentials, toolExecution, toolInvoker, type ToolOptions } from '../../../../harness';
-import { useSandbox } from '../../../../sandbox/lifecycle';
+import { deliveredTo as countDeliveries, useSandbox } from '../../../../sandbox/lifecycle';
 
 const BATCH_PATH = '/services/sms/send';
 const QLARA_PATH = '/api/message-server/sms/send';
@@ -60,15 +60,7 @@ function qlaraTool(over: Partial<ToolOptions> = {}): ToolOptions {
 	};
 }
 
-/** How many times the sandbox accepted each destination, whatever the ids. */
-function deliveredTo(): Record<string, number> {
-	const counts: Record<string, number> = {};
-	for (const [key, n] of sandbox.contentDeliveries) {
-		const destination = key.split(' ← ')[0];
-		counts[destination] = (counts[destination] ?? 0) + n;
-	}
-	return counts;
-}
+const deliveredTo = () => countDeliveries(sandbox);
 
 /** The tool call's answer (what the agent reads), or the error it gets. */
 async function call(invoke: (args: IDataObject) => Promise<string>, args: IDataObject): Promise<{ answer?: unknown; error?: Error }> {
