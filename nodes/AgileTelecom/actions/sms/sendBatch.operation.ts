@@ -138,7 +138,10 @@ function messageReaders(ctx: IExecuteFunctions, items: INodeExecutionData[]): Me
 interface Entry {
 	itemIndex: number;
 	message: BatchMessage;
-	/** What the message says and how it is sent, whatever its destinations: see `contentOf`. */
+	/**
+	 * What the message says and how it is sent, whatever its destinations (see `contentOf`); '' when nothing needs it
+	 * (no ledger, not a tool): 100,000 entries may be alive at once.
+	 */
 	content: string;
 	/** Its Deduplication Key, when the node has one. */
 	key?: string;
@@ -198,6 +201,7 @@ class EntryPreparer {
 		private readonly ids: IdSource,
 		private readonly url: string,
 		private readonly deduplication: Deduplication | undefined,
+		private readonly fingerprints: boolean,
 	) {
 		this.read = messageReaders(ctx, items);
 		this.repeats = new RepeatFilter(settings.hygiene.skipRepeated);
@@ -226,7 +230,7 @@ class EntryPreparer {
 		if (options.hexBody !== undefined) fields.hexBody = text.hexBody;
 		if (text.udhData) fields.udhData = text.udhData;
 		if (scheduling.value !== undefined) fields.scheduling = scheduling.value;
-		const content = contentOf(fields, this.settings, this.url);
+		const content = this.fingerprints ? contentOf(fields, this.settings, this.url) : '';
 		const messageIds = this.messageIds(i, options, numbers, given, kept, content);
 		if (!Array.isArray(messageIds)) return fail(messageIds);
 
@@ -577,7 +581,7 @@ export async function execute(
 	const ids = new IdSource(scope, isToolCall(this));
 	const ledger = RunLedger.open(this, scope);
 	const deduplication = Deduplication.open(this);
-	const preparer = new EntryPreparer(this, items, settings, ids, connection.endpoints.batchSend, deduplication);
+	const preparer = new EntryPreparer(this, items, settings, ids, connection.endpoints.batchSend, deduplication, ledger !== undefined || ids.tool);
 	const { valid, outcomes } = prepareItems(this, items.length, (i) => preparer.prepare(i));
 	const entries: Entry[] = [];
 	for (const { itemIndex, value } of valid) {
