@@ -177,7 +177,9 @@ describe(`the human-review tool of Send and Wait for Response, n8n ${N8N_VERSION
 		assert.equal(smsTo(REVIEWER).length, 1);
 		const answer = exec.data.resultData.runData['AI Agent'].at(-1).data.main[0][0].json.output;
 		assert.match(answer, /^Tool said: /);
-		assert.match(answer, /"accepted":\s*true/);
+		// The gated tool's answer as the agent reads it: who got the SMS, and its message id.
+		const id = smsTo(CUSTOMER)[0].body.messageId;
+		assert.ok(answer.includes(JSON.stringify({ to: CUSTOMER, id })), answer);
 	});
 
 	test('Decline: the gated Send SMS never goes out and the agent is told the call was rejected', async () => {
