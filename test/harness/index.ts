@@ -400,28 +400,17 @@ export function toolInvoker(options: ToolOptions): (toolArgs: IDataObject) => Pr
 	const { nodeTypes, credentialsHelper } = buildParts(options);
 	const node = buildNode(options);
 	const agent: INode = { id: 'agent-node', name: 'AI Agent', type: PASS_THROUGH_TYPE, typeVersion: 1, position: [0, 0], parameters: {} };
-	const workflow = new Workflow({
-		id: 'test-workflow-tool',
-		name: 'Agile Telecom tool test',
-		nodes: [agent, node],
-		connections: { [node.name]: { ai_tool: [[{ node: agent.name, type: 'ai_tool', index: 0 }]] } },
-		nodeTypes,
-		active: false,
-		settings: {},
-	});
 	const execution = options.execution ?? toolExecution();
-	const hooks = new ExecutionLifecycleHooks('manual', execution.executionId, {
-		id: 'test-workflow-tool',
-		name: 'Agile Telecom tool test',
-		nodes: [agent, node],
-		connections: {},
-		active: false,
-		activeVersionId: null,
-		isArchived: false,
-		settings: {},
-		createdAt: new Date(),
-		updatedAt: new Date(),
-	});
+	const { workflow, hooks } = workflowWithHooks(
+		{
+			id: 'test-workflow-tool',
+			name: 'Agile Telecom tool test',
+			nodes: [agent, node],
+			connections: { [node.name]: { ai_tool: [[{ node: agent.name, type: 'ai_tool', index: 0 }]] } },
+		},
+		nodeTypes,
+		execution.executionId,
+	);
 	const additionalData = buildAdditionalData(credentialsHelper, hooks, execution.executionId);
 	const agentItems = (options.agentItems ?? [{}]).map((json) => ({ json }));
 	const executeData = { node: agent, data: { main: [agentItems] }, source: null };
