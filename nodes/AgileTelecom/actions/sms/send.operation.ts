@@ -191,9 +191,8 @@ class ItemPreparer {
 		const body: QlaraSendBody = { destination: number, sender: sender.value, body: '', messageId: '' };
 		const text = this.text(i, opts, body);
 		if ('problem' in text) return fail(text);
-		const pastSentNow: string[] = [];
-		const problem = completeBody(body, i, opts, read, this.settings.timeZone, pastSentNow);
-		if (problem) return fail(problem);
+		const completed = completeBody(body, i, opts, read, this.settings.timeZone);
+		if ('problem' in completed) return fail(completed);
 		const key = this.deduplication?.keyOf(i);
 		if (key && 'problem' in key) return fail({ field: 'deduplicationKey', problem: key.problem });
 		// The body without its id is what the SMS is; as a tool (every try and call is item 1 of a new run) the
@@ -207,7 +206,7 @@ class ItemPreparer {
 		const sameAsItem = this.repeats.earlier(number, text.finalText);
 		this.repeats.add([number], text.finalText, i);
 		const prepared: Prepared = { itemIndex: i, body, fingerprint: smsFingerprint, ...(key ? { key: key.key } : {}), ...text, ...(sameAsItem !== undefined ? { sameAsItem } : {}) };
-		if (pastSentNow.length > 0) prepared.pastScheduleSentNow = pastSentNow[0];
+		if (completed.pastSentNow !== undefined) prepared.pastScheduleSentNow = completed.pastSentNow;
 		return prepared;
 	}
 
@@ -256,15 +255,14 @@ class ItemPreparer {
 	}
 }
 
-/** The optional fields of the body; returns the first that is wrong. */
+/** The optional fields of the body; returns the first that is wrong, or the past schedule sent now instead. */
 function completeBody(
 	body: QlaraSendBody,
 	i: number,
 	opts: IDataObject,
 	read: Record<Field, FieldReader>,
 	timeZone: string,
-	pastSentNow: string[],
-): Problem | undefined {
+): Problem | { pastSentNow?: string } {
 	const campaignId = asText(read.campaignId(i, opts))?.trim();
 	if (campaignId && campaignId.length > CAMPAIGN_ID_MAX) {
 		return { field: 'campaignId', problem: `has ${campaignId.length} characters; at most ${CAMPAIGN_ID_MAX} are allowed` };
@@ -273,11 +271,10 @@ function completeBody(
 	const scheduled = checkSchedule(read.scheduledDate(i, opts), timeZone, opts.pastSchedule);
 	if (scheduled.problem !== undefined) return { field: 'scheduledDate', problem: scheduled.problem };
 	if (scheduled.value !== undefined) body.scheduledDate = scheduled.value;
-	if (scheduled.pastSentNow !== undefined) pastSentNow.push(scheduled.pastSentNow);
 	for (const flag of ['simulation', 'enableNotification', 'skipRcsOverride'] as const) {
 		if (opts[flag] !== undefined) body[flag] = Boolean(opts[flag]);
 	}
-	return undefined;
+	return { pastSentNow: scheduled.pastSentNow };
 }
 
 function outputJson(item: Prepared, result: QlaraResult, response: unknown): IDataObject {
