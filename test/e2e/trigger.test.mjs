@@ -12,6 +12,7 @@ import { after, before, describe, test } from 'node:test';
 
 import { demoCredential } from '../../scripts/n8n/examples.mjs';
 import { ensureRuntime } from '../../scripts/n8n/install.mjs';
+import { N8N_VERSION } from '../../scripts/n8n/paths.mjs';
 import { createInstance, packPackage } from '../../scripts/n8n/runtime.mjs';
 import { startSandbox } from '../../scripts/n8n/sandbox.mjs';
 
@@ -447,7 +448,10 @@ describe('the webhook token never shows, even when Qlara echoes the callback URL
 			const status = await server.request('GET', `/rest/workflows/${WF.echo.id}/publication-status`);
 			return /https:\/\/ URL/.test(status.text) ? status.text : undefined;
 		}) : published.text;
-		assert.match(report, /token=\*\*\*/);
+		// n8n 2.x publishes in the background and keeps the node's whole message; 1.x answers the activation itself with
+		// the error's description only (the advice), so there the provider's text, URL and all, is not shown at all.
+		if (N8N_VERSION.startsWith('1.')) assert.match(report, /"code":400.*Check the fields named in the provider message/);
+		else assert.match(report, /token=\*\*\*/);
 		t.diagnostic(`publishing → ${report.slice(0, 400)}`);
 
 		const filter = encodeURIComponent(JSON.stringify({ workflowId: WF.echo.id }));
